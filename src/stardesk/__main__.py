@@ -1,0 +1,14 @@
+"""`stardesk` / `python -m stardesk`: Django's manage.py for an installed StarDesk."""
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stardesk.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Who may do what: named permissions, checked in one place (services and views).
+
+The matrix (issue: roles and permissions):
+- agent: reads only their own records;
+- team leader: reads and changes their own team's records;
+- supervisor: runs everything of their hotline but committee decisions;
+- committee member: reads everything of their hotline and decides;
+- group administrator: everything, in every hotline.
+"""
+from django.db.models import Q, QuerySet
+
+from stardesk.accounts.models import Role
+from stardesk.core.errors import Forbidden
+
+# Named permissions → roles that hold them (within their own hotline, or everywhere for ADMIN).
+PERMISSIONS: dict[str, set[str]] = {
+    "people.view_all": {Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
+    "people.view_team": {Role.LEADER},
+    "people.edit": {Role.SUPERVISOR, Role.ADMIN},
+    "teams.edit": {Role.SUPERVISOR, Role.ADMIN},
+    "hotlines.edit": {Role.ADMIN},
+    "accounts.manage": {Role.SUPERVISOR, Role.ADMIN},
+    "imports.people": {Role.SUPERVISOR, Role.ADMIN},
+    "audit.search": {Role.SUPERVISOR, Role.ADMIN},
+    "policy.view": {Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN, Role.LEADER},
+    "policy.edit": {Role.SUPERVISOR, Role.ADMIN},
+    "committee.decide": {Role.COMMITTEE},
+}
+
+
+def has(user, permission: str) -> bool:
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    return user.role in PERMISSIONS[permission]
+
+
+def require(user, permission: str) -> None:
+    if not has(user, permission):
+        raise Forbidden()
+
+
+def require_hotline(user, hotline) -> None:
+    """Everyone but a group administrator acts only within their own hotline (S1)."""
+    if user.role == Role.ADMIN:
+        return
+    if hotline is None or user.hotline_id != getattr(hotline, "pk", hotline):
+        raise Forbidden()
+
+
+def hotlines_visible_to(user) -> QuerySet:
+    from stardesk.people.models import Hotline
+
+    if user.role == Role.ADMIN:
+        return Hotline.objects.all()
+    return Hotline.objects.filter(pk=user.hotline_id)
+
+
+def teams_visible_to(user) -> QuerySet:
+    from stardesk.people.models import Team
+
+    teams = Team.objects.all()
+    if user.role == Role.ADMIN:
+        return teams
+    teams = teams.filter(hotline_id=user.hotline_id)
+    if user.role in (Role.SUPERVISOR, Role.COMMITTEE):
+        return teams
+    if user.role == Role.LEADER:
+        return teams.filter(leader=user)
+    if user.person_id:
+        return teams.filter(members=user.person_id)
+    return teams.none()
+
+
+def people_visible_to(user) -> QuerySet:
+    """The people a user may read: the restriction every list and lookup starts from."""
+    from stardesk.people.models import Person
+
+    people = Person.objects.all()
+    if not user or not user.is_authenticated:
+        return people.none()
+    if user.role == Role.ADMIN:
+        return people
+    people = people.filter(hotline_id=user.hotline_id)
+    if user.role in (Role.SUPERVISOR, Role.COMMITTEE):
+        return people
+    if user.role == Role.LEADER:
+        mine = Q(team__leader=user)
+        if user.person_id:
+            mine |= Q(pk=user.person_id)
+        return people.filter(mine)
+    if user.person_id:
+        return people.filter(pk=user.person_id)
+    return people.none()
+
+
+def can_view_person(user, person) -> bool:
+    return people_visible_to(user).filter(pk=person.pk).exists()

@@ -1,0 +1,65 @@
+"""The sidebar: entries by role. Each app adds its own entries to SECTIONS."""
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from stardesk.accounts.models import Role
+
+ALL = frozenset(Role.values)
+STAFF = frozenset({Role.SUPERVISOR, Role.ADMIN})
+READERS = frozenset({Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN, Role.LEADER})
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    url_name: str
+    icon: str
+    roles: frozenset
+
+
+# (section title, entries). Order is the order on screen.
+SECTIONS: list[tuple[str, list[Entry]]] = [
+    (
+        _("工作台"),
+        [Entry(_("首页"), "home", "house", ALL)],
+    ),
+    (
+        _("人员"),
+        [
+            Entry(_("人员名册"), "people:list", "people", READERS),
+            Entry(_("班组"), "people:teams", "diagram-3", READERS),
+            Entry(_("热线"), "people:hotlines", "building", frozenset({Role.ADMIN})),
+        ],
+    ),
+    (
+        _("管理"),
+        [
+            Entry(_("年度政策"), "yearly_policy:index", "sliders", READERS),
+            Entry(_("数据导入"), "sheets:index", "upload", STAFF),
+            Entry(_("账号管理"), "accounts:list", "person-badge", STAFF),
+            Entry(_("审计记录"), "audit:search", "journal-text", STAFF),
+        ],
+    ),
+]
+
+
+def entries_for(user) -> list[tuple[str, list[dict]]]:
+    sections = []
+    for title, entries in SECTIONS:
+        visible = [
+            {"label": e.label, "url": reverse(e.url_name), "icon": e.icon, "name": e.url_name}
+            for e in entries
+            if user.role in e.roles
+        ]
+        if visible:
+            sections.append((title, visible))
+    return sections
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"nav_sections": entries_for(user), "role_label": Role(user.role).label}

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class YearlyPolicyConfig(AppConfig):
+    name = "stardesk.yearly_policy"
