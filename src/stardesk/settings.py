@@ -35,7 +35,10 @@ INSTALLED_APPS = [
     "stardesk.audit",
     "stardesk.sheets",
     "stardesk.yearly_policy",
+    "stardesk.assessment",
+    "stardesk.events",
     "stardesk.api",
+    "stardesk.demo",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,8 @@ urlpatterns = [
     path("audit/", include("stardesk.audit.urls")),
     path("imports/", include("stardesk.sheets.urls")),
     path("policy/", include("stardesk.yearly_policy.urls")),
+    path("assessment/", include("stardesk.assessment.urls")),
+    path("events/", include("stardesk.events.urls")),
     path("api/", include("stardesk.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
