@@ -16,6 +16,7 @@ from stardesk.core.errors import Forbidden
 PERMISSIONS: dict[str, set[str]] = {
     "people.view_all": {Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
     "people.view_team": {Role.LEADER},
+    "people.list": {Role.LEADER, Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
     "people.edit": {Role.SUPERVISOR, Role.ADMIN},
     "teams.edit": {Role.SUPERVISOR, Role.ADMIN},
     "hotlines.edit": {Role.ADMIN},

@@ -17,6 +17,11 @@ MESSAGES = {
     "policy_frozen": _("该年度政策已冻结，不能修改。"),
     "policy_invalid": _("政策参数有误。"),
     "no_hotline": _("请先选择热线。"),
+    "duplicate_username": _("用户名已存在。"),
+    "role_not_allowed": _("您不能授予或管理该角色的账号。"),
+    "person_already_linked": _("该人员已关联其他账号。"),
+    "own_account": _("不能通过此功能修改自己的账号。"),
+    "leader_still_leads": _("该账号仍是班组的班长，请先为班组更换班长。"),
 }
 
 
