@@ -42,6 +42,10 @@ SECTIONS: list[tuple[str, list[Entry]]] = [
             Entry(_("审计记录"), "audit:search", "journal-text", STAFF),
         ],
     ),
+    (
+        _("集成"),
+        [Entry(_("API 令牌"), "api:token", "key", ALL)],
+    ),
 ]
 
 

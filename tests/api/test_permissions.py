@@ -1,0 +1,201 @@
+"""The API's permission matrix: role × endpoint × method → status, the same scope as the pages.
+
+A refusal changes nothing: no person, team or audit entry is added or altered.
+"""
+import pytest
+from rest_framework.test import APIClient
+
+from stardesk.audit.models import AuditEntry
+from stardesk.people.models import Person, Team
+from tests.api.conftest import token_client
+from tests.factories import TitleSpellFactory
+
+ROLES = ("anonymous", "agent", "leader", "supervisor", "committee", "admin")
+
+
+def _new_person(w):
+    return {
+        "hotline": w.hotline.pk,
+        "staff_no": "3001",
+        "name": "孙七",
+        "employment_type": "permanent",
+        "hotline_start": "2024-01-02",
+        "job_type_start": "2024-01-02",
+        "team": w.team.pk,
+    }
+
+
+# endpoint: (method, url, body)
+ENDPOINTS = {
+    "hotlines.list": ("get", lambda w: "/api/v1/hotlines/", None),
+    "hotline.own": ("get", lambda w: f"/api/v1/hotlines/{w.hotline.pk}/", None),
+    "hotline.other": ("get", lambda w: f"/api/v1/hotlines/{w.other_hotline.pk}/", None),
+    "teams.list": ("get", lambda w: "/api/v1/teams/", None),
+    "team.own": ("get", lambda w: f"/api/v1/teams/{w.team.pk}/", None),
+    "team.other": ("get", lambda w: f"/api/v1/teams/{w.other_team.pk}/", None),
+    "team.foreign": ("get", lambda w: f"/api/v1/teams/{w.foreign_team.pk}/", None),
+    "teams.create": ("post", lambda w: "/api/v1/teams/", lambda w: {"hotline": w.hotline.pk, "name": "三班"}),
+    "team.update": ("patch", lambda w: f"/api/v1/teams/{w.team.pk}/", lambda w: {"name": "一班（新）"}),
+    "team.update_foreign": ("patch", lambda w: f"/api/v1/teams/{w.foreign_team.pk}/", lambda w: {"name": "甲班"}),
+    "people.list": ("get", lambda w: "/api/v1/people/", None),
+    "person.self": ("get", lambda w: f"/api/v1/people/{w.agent_person.pk}/", None),
+    "person.colleague": ("get", lambda w: f"/api/v1/people/{w.colleague.pk}/", None),
+    "person.other_team": ("get", lambda w: f"/api/v1/people/{w.stranger.pk}/", None),
+    "person.foreign": ("get", lambda w: f"/api/v1/people/{w.foreigner.pk}/", None),
+    "titles.self": ("get", lambda w: f"/api/v1/people/{w.agent_person.pk}/titles/", None),
+    "titles.other_team": ("get", lambda w: f"/api/v1/people/{w.stranger.pk}/titles/", None),
+    "titles.foreign": ("get", lambda w: f"/api/v1/people/{w.foreigner.pk}/titles/", None),
+    "people.create": ("post", lambda w: "/api/v1/people/", _new_person),
+    "person.update": ("patch", lambda w: f"/api/v1/people/{w.agent_person.pk}/", lambda w: {"name": "张三丰"}),
+    "person.replace": ("put", lambda w: f"/api/v1/people/{w.agent_person.pk}/", _new_person),
+    "person.update_foreign": ("patch", lambda w: f"/api/v1/people/{w.foreigner.pk}/", lambda w: {"name": "赵七"}),
+    "person.delete": ("delete", lambda w: f"/api/v1/people/{w.agent_person.pk}/", None),
+}
+
+MATRIX = [
+    # endpoint               anonymous agent leader supervisor committee admin
+    ("hotlines.list",          401,  200,  200,   200,      200,   200),
+    ("hotline.own",            401,  200,  200,   200,      200,   200),
+    ("hotline.other",          401,  404,  404,   404,      404,   200),
+    ("teams.list",             401,  200,  200,   200,      200,   200),
+    ("team.own",               401,  200,  200,   200,      200,   200),
+    ("team.other",             401,  404,  404,   200,      200,   200),
+    ("team.foreign",           401,  404,  404,   404,      404,   200),
+    ("teams.create",           401,  403,  403,   201,      403,   201),
+    ("team.update",            401,  403,  403,   200,      403,   200),
+    ("team.update_foreign",    401,  403,  403,   404,      403,   200),
+    ("people.list",            401,  200,  200,   200,      200,   200),
+    ("person.self",            401,  200,  200,   200,      200,   200),
+    ("person.colleague",       401,  404,  200,   200,      200,   200),
+    ("person.other_team",      401,  404,  404,   200,      200,   200),
+    ("person.foreign",         401,  404,  404,   404,      404,   200),
+    ("titles.self",            401,  200,  200,   200,      200,   200),
+    ("titles.other_team",      401,  404,  404,   200,      200,   200),
+    ("titles.foreign",         401,  404,  404,   404,      404,   200),
+    ("people.create",          401,  403,  403,   201,      403,   201),
+    ("person.update",          401,  403,  403,   200,      403,   200),
+    ("person.replace",         401,  403,  403,   200,      403,   200),
+    ("person.update_foreign",  401,  403,  403,   404,      403,   200),
+    # People are never deleted (S2): leaving is a date.
+    ("person.delete",          401,  405,  405,   405,      405,   405),
+]
+
+CASES = [(endpoint, role, status) for endpoint, *statuses in MATRIX for role, status in zip(ROLES, statuses)]
+
+
+def _state():
+    """Everything a refused request must leave as it was."""
+    return (
+        list(Person.objects.order_by("pk").values()),
+        list(Team.objects.order_by("pk").values()),
+        AuditEntry.objects.count(),
+    )
+
+
+@pytest.mark.parametrize(("endpoint", "role", "expected"), CASES, ids=[f"{e}-{r}" for e, r, _s in CASES])
+def test_api_permission_matrix(world, endpoint, role, expected):
+    TitleSpellFactory(person=world.agent_person)
+    TitleSpellFactory(person=world.stranger)
+    TitleSpellFactory(person=world.foreigner)
+    client = APIClient() if role == "anonymous" else token_client(world.users[role])
+    method, url, body = ENDPOINTS[endpoint]
+    before = _state()
+
+    response = getattr(client, method)(url(world), body(world) if body else None, format="json")
+
+    assert response.status_code == expected, response.content
+    if expected >= 400:
+        assert _state() == before
+        assert "code" in response.json()
+    elif method != "get":
+        assert AuditEntry.objects.count() == before[2] + 1  # the service recorded the change
+
+
+def test_matrix_covers_every_route(world):
+    """A route added to the API without a row in the matrix fails here."""
+    from django.urls import resolve
+
+    from stardesk.api.v1.urls import router
+
+    routed = {pattern.name for pattern in router.urls if pattern.name != "api-root"}
+    covered = {resolve(url(world)).url_name for _method, url, _body in ENDPOINTS.values()}
+    assert covered == routed
+    assert {name for name, *_statuses in MATRIX} == set(ENDPOINTS)
+
+
+def test_anonymous_refusal_names_the_token_scheme(world):
+    response = APIClient().get("/api/v1/people/")
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert response.json()["code"] == "not_authenticated"
+
+
+def test_leader_lists_only_their_own_team(world, api_as):
+    response = api_as(world.users["leader"]).get("/api/v1/people/")
+
+    assert [p["staff_no"] for p in response.json()["results"]] == ["1001", "1002"]
+
+
+def test_agent_lists_only_themselves(world, api_as):
+    response = api_as(world.users["agent"]).get("/api/v1/people/")
+
+    assert [p["staff_no"] for p in response.json()["results"]] == ["1001"]
+
+
+def test_s1_supervisor_lists_only_their_own_hotline(world, api_as):
+    response = api_as(world.users["supervisor"]).get("/api/v1/people/")
+
+    assert [p["staff_no"] for p in response.json()["results"]] == ["1001", "1002", "2001"]
+
+
+def test_s1_group_admin_lists_every_hotline(world, api_as):
+    response = api_as(world.users["admin"]).get("/api/v1/people/?ordering=staff_no")
+
+    assert [p["staff_no"] for p in response.json()["results"]] == ["1001", "1002", "2001", "9001"]
+
+
+def test_s1_supervisor_cannot_create_in_another_hotline(world, api_as):
+    client = api_as(world.users["supervisor"])
+    body = _new_person(world) | {"hotline": world.other_hotline.pk, "team": None}
+    before = _state()
+
+    response = client.post("/api/v1/people/", body, format="json")
+
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["hotline"]
+    assert _state() == before
+
+
+def test_s1_supervisor_cannot_put_someone_into_another_hotlines_team(world, api_as):
+    client = api_as(world.users["supervisor"])
+    before = _state()
+
+    response = client.patch(f"/api/v1/people/{world.agent_person.pk}/", {"team": world.foreign_team.pk}, format="json")
+
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["team"]
+    assert _state() == before
+
+
+def test_s1_admin_cannot_mix_hotline_and_team(world, api_as):
+    client = api_as(world.users["admin"])
+    body = _new_person(world) | {"hotline": world.other_hotline.pk}  # 一班 belongs to the first hotline
+    before = _state()
+
+    response = client.post("/api/v1/people/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"code": "invalid", "detail": "班组不属于该热线。"}
+    assert _state() == before
+
+
+def test_deactivated_account_token_stops_working(world, api_as):
+    client = api_as(world.users["supervisor"])
+    world.users["supervisor"].is_active = False
+    world.users["supervisor"].save()
+
+    response = client.get("/api/v1/people/")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
