@@ -1,0 +1,16 @@
+"""Every sheet the product imports, by its kind (the name used in URLs and commands).
+
+A new import is declared in its own module (a SheetSpec) and added here.
+"""
+from stardesk.core.errors import NotFound
+from stardesk.sheets import roster, title_history
+from stardesk.sheets.specs import SheetSpec
+
+SHEETS: dict[str, SheetSpec] = {spec.kind: spec for spec in (roster.SPEC, title_history.SPEC)}
+
+
+def sheet(kind: str) -> SheetSpec:
+    try:
+        return SHEETS[kind]
+    except KeyError:
+        raise NotFound() from None
