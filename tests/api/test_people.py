@@ -133,13 +133,23 @@ def test_pages_by_limit_and_offset_without_overlap(world, supervisor_api):
     assert sorted(seen) == sorted(Person.objects.filter(hotline=world.hotline).values_list("staff_no", flat=True))
 
 
-def test_page_size_is_capped(world, supervisor_api):
-    PersonFactory.create_batch(3, team=world.team)
+def test_default_page_is_100_and_points_to_the_next(world, supervisor_api):
+    PersonFactory.create_batch(100, team=world.team)
 
+    body = supervisor_api.get(PEOPLE).json()
+
+    assert (body["count"], len(body["results"])) == (103, 100)
+    assert body["next"].endswith("/api/v1/people/?limit=100&offset=100")
+
+
+def test_a_client_cannot_ask_for_more_than_the_page_cap(world, supervisor_api, monkeypatch):
     from stardesk.api.v1.views import Pages
 
-    assert Pages.max_limit == 1000
-    assert len(supervisor_api.get(PEOPLE, {"limit": 2}).json()["results"]) == 2
+    monkeypatch.setattr(Pages, "max_limit", 2)
+
+    body = supervisor_api.get(PEOPLE, {"limit": 50}).json()
+
+    assert (body["count"], len(body["results"])) == (3, 2)
 
 
 @pytest.mark.parametrize("path", ["/api/v1/people/", "/api/v1/teams/", "/api/v1/hotlines/"])
