@@ -135,7 +135,8 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or env.flag("STARDESK_TESTING")
+            # The demo serves straight from the finders (no collectstatic, so no manifest).
+            if DEBUG or DEMO or env.flag("STARDESK_TESTING")
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
