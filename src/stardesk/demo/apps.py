@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DemoConfig(AppConfig):
     name = "stardesk.demo"
+    label = "demo"
+    verbose_name = _("演示数据")
