@@ -126,6 +126,8 @@ STATIC_ROOT = Path(env.text("STATIC_ROOT", str(DATA_DIR / "static")))
 # Front-end libraries come from npm packages installed at set-up time.
 ASSETS_DIR = Path(env.text("STARDESK_ASSETS_DIR", str(REPO_DIR / "node_modules")))
 STATICFILES_DIRS = [
+    # The product's own styles (static/stardesk/) live beside the templates, outside any app.
+    PACKAGE_DIR / "static",
     ("vendor/bootstrap", ASSETS_DIR / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", ASSETS_DIR / "bootstrap-icons" / "font"),
     ("vendor/echarts", ASSETS_DIR / "echarts" / "dist"),
