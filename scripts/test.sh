@@ -22,7 +22,7 @@ WORKERS="${STARDESK_TEST_WORKERS:-2}"
 XDIST=()
 if [ "$WORKERS" != "0" ]; then XDIST=(-n "$WORKERS" --dist loadfile); fi
 REPORT_DIR="$ROOT/test-artifacts/reports"
-mkdir -p "$REPORT_DIR"
+mkdir -p "$REPORT_DIR" data/static  # data/static: STATIC_ROOT, which WhiteNoise expects to exist
 
 declare -A RC SUMMARY
 TOTALS=(0 0 0)  # passed failed skipped
