@@ -26,6 +26,12 @@ PERMISSIONS: dict[str, set[str]] = {
     "policy.view": {Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN, Role.LEADER},
     "policy.edit": {Role.SUPERVISOR, Role.ADMIN},
     "committee.decide": {Role.COMMITTEE},
+    # Reward and sanction events (M5, V1, V2, E4): leaders record for their team, the supervisor decides.
+    "events.record": {Role.LEADER, Role.SUPERVISOR, Role.ADMIN},
+    "events.correct": {Role.SUPERVISOR, Role.ADMIN},
+    "events.appeal": {Role.AGENT, Role.LEADER},
+    "events.appeal_decide": {Role.SUPERVISOR, Role.ADMIN},
+    "events.sanction_decide": {Role.SUPERVISOR, Role.ADMIN},
 }
 
 

@@ -34,6 +34,13 @@ SECTIONS: list[tuple[str, list[Entry]]] = [
         ],
     ),
     (
+        _("日常考核"),
+        [
+            Entry(_("奖惩事件"), "events:list", "flag", READERS),
+            Entry(_("我的奖惩"), "events:list", "flag", frozenset({Role.AGENT})),
+        ],
+    ),
+    (
         _("管理"),
         [
             Entry(_("年度政策"), "yearly_policy:index", "sliders", READERS),
