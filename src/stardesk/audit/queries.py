@@ -21,17 +21,33 @@ ACTION_LABELS = {
     "person.create": _("新增人员"),
     "person.update": _("修改人员"),
     "title.add": _("新增星级记录"),
+    "title.end": _("终止星级记录"),
+    "title.sanction": _("星级处分"),
     "account.create": _("新建账号"),
     "account.update": _("修改账号"),
     "account.reset_password": _("重置密码"),
+    "policy.create": _("新建年度政策"),
+    "policy.update": _("修改年度政策"),
+    "policy.freeze": _("冻结年度政策"),
+    "policy.import": _("导入年度政策"),
+    "api_token.rotate": _("生成 API 令牌"),
+    "api_token.revoke": _("作废 API 令牌"),
+    "demo.generate": _("生成演示数据"),
 }
+# Families of actions named by a prefix (e.g. import.roster): the family's name and the code's tail.
+ACTION_FAMILIES = {"import.": _("导入数据")}
 
 PAGE_SIZE = 50
 TRAIL_LIMIT = 200
 
 
 def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+    if action in ACTION_LABELS:
+        return str(ACTION_LABELS[action])
+    for prefix, label in ACTION_FAMILIES.items():
+        if action.startswith(prefix):
+            return f"{label}（{action[len(prefix):]}）"
+    return action
 
 
 @lru_cache(maxsize=64)
