@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "audit.search": {Role.SUPERVISOR, Role.ADMIN},
     "policy.view": {Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN, Role.LEADER},
     "policy.edit": {Role.SUPERVISOR, Role.ADMIN},
+    "policy.freeze": {Role.COMMITTEE, Role.SUPERVISOR, Role.ADMIN},  # P1: when the committee decision closes
     "committee.decide": {Role.COMMITTEE},
     # Reward and sanction events (M5, V1, V2, E4): leaders record for their team, the supervisor decides.
     "events.record": {Role.LEADER, Role.SUPERVISOR, Role.ADMIN},
