@@ -51,6 +51,15 @@ SANCTION_MOVES = {SanctionStatus.PENDING: {SanctionStatus.CONFIRMED, SanctionSta
 APPEAL_MOVES = {AppealStatus.PENDING: {AppealStatus.UPHELD, AppealStatus.OVERTURNED}}
 
 
+def _snapshot(record) -> dict:
+    """The audit view of a record; the entry carries its own time, so the record's timestamps are left out."""
+    data = audit.snapshot(record)
+    data.pop("recorded_at", None)
+    data.pop("filed_at", None)
+    data.pop("decided_at", None)
+    return data
+
+
 # --- who may touch what -------------------------------------------------------
 
 
@@ -235,7 +244,7 @@ def event_record(
     # M5/V1: a title sanction waits for the supervisor's confirmation.
     event.sanction_status = SanctionStatus.PENDING if event.sanction in TITLE_SANCTIONS else ""
     event.save()
-    audit.record(actor=actor, action="event.record", target=event, changes=audit.changes_between({}, audit.snapshot(event)))
+    audit.record(actor=actor, action="event.record", target=event, changes=audit.changes_between({}, _snapshot(event)))
     _store_evidence(actor=actor, event=event, files=files)
     return event
 
@@ -273,7 +282,7 @@ def event_update(*, actor, event: Event, correction_reason: str = "", **changes)
         raise DomainError("event_appealed_category")
     _check_facts(person=event.person, **{name: merged[name] for name in ("date", "category", "severity", "sanction", "description")})
 
-    before = audit.snapshot(event)
+    before = _snapshot(event)
     event.date, event.category, event.severity = merged["date"], merged["category"], merged["severity"]
     event.description, event.evidence_text = merged["description"], merged["evidence_text"]
     if handling_changed:
@@ -281,7 +290,7 @@ def event_update(*, actor, event: Event, correction_reason: str = "", **changes)
         # A new title sanction (or one changed after a rejection) goes back to the supervisor.
         event.sanction_status = SanctionStatus.PENDING if event.sanction in TITLE_SANCTIONS else ""
     event.save()
-    diff = audit.changes_between(before, audit.snapshot(event))
+    diff = audit.changes_between(before, _snapshot(event))
     if diff:
         audit.record(
             actor=actor,
@@ -312,7 +321,7 @@ def _transition(*, actor, record, moves: dict, to: str, refusal: str, action: st
     current = record.status if isinstance(record, Appeal) else record.sanction_status
     if to not in moves.get(current, set()):
         raise DomainError(refusal)
-    before = audit.snapshot(record)
+    before = _snapshot(record)
     if isinstance(record, Appeal):
         record.status = to
     else:
@@ -320,7 +329,7 @@ def _transition(*, actor, record, moves: dict, to: str, refusal: str, action: st
     for name, value in (extra or {}).items():
         setattr(record, name, value)
     record.save()
-    audit.record(actor=actor, action=action, target=target or record, changes=audit.changes_between(before, audit.snapshot(record)), note=note)
+    audit.record(actor=actor, action=action, target=target or record, changes=audit.changes_between(before, _snapshot(record)), note=note)
     return record
 
 
@@ -340,7 +349,7 @@ def appeal_file(*, actor, event: Event, reason: str) -> Appeal:
     if not reason:
         raise DomainError("appeal_reason_required")
     appeal = Appeal.objects.create(event=event, reason=reason, filed_by=actor)
-    audit.record(actor=actor, action="event.appeal_file", target=appeal, changes=audit.changes_between({}, audit.snapshot(appeal)))
+    audit.record(actor=actor, action="event.appeal_file", target=appeal, changes=audit.changes_between({}, _snapshot(appeal)))
     return appeal
 
 

@@ -200,7 +200,8 @@ def event_detail(request, pk):
     evidence = queries.evidence_of(event)
     decisions = queries.decisions_of(event)
     appeal = services.appeal_of(event)
-    records = [event, *evidence, *decisions]
+    titles = [spell for d in decisions for spell in (d.ended_title, d.started_title) if spell is not None]
+    records = [event, *evidence, *decisions, *titles]
     if appeal is not None:
         records.append(appeal)
     context = {
