@@ -199,3 +199,16 @@ def test_deactivated_account_token_stops_working(world, api_as):
 
     assert response.status_code == 401
     assert response.json()["code"] == "authentication_failed"
+
+
+@pytest.mark.parametrize("role", ["agent", "leader", "supervisor", "admin"])
+def test_browsable_api_renders_for_every_role(world, role):
+    client = APIClient()
+    client.force_login(world.users[role])
+
+    list_page = client.get("/api/v1/people/", HTTP_ACCEPT="text/html")
+    detail_page = client.get(f"/api/v1/people/{world.agent_person.pk}/", HTTP_ACCEPT="text/html")
+
+    assert (list_page.status_code, detail_page.status_code) == (200, 200)
+    # a form to create people is offered only to roles that may create them
+    assert ('id="post-object-form"' in list_page.content.decode()) == (role in ("supervisor", "admin"))
