@@ -24,7 +24,7 @@ def changes(supervisor, admin_user, agent_person, foreigner, team):
 
 
 def rows(response) -> int:
-    return len(re.findall(r"<tr>\s*<td class=\"text-nowrap small\">", response.content.decode()))
+    return response.content.decode().count('data-testid="audit-entry"')
 
 
 def test_supervisor_sees_only_their_own_hotline(client, supervisor, changes):
@@ -81,3 +81,12 @@ def test_search_pages_with_a_constant_number_of_queries(client, supervisor, agen
         response = client.get(URL)
     assert rows(response) == 50
     assert "共 70 条" in response.content.decode()
+
+
+def test_a_new_record_lists_only_the_fields_it_was_given(supervisor, agent_person):
+    from stardesk.audit import queries
+
+    spell = people.title_add(actor=supervisor, person=agent_person, level=1, job_type="话务员", start=datetime.date(2024, 10, 20))
+    (shown,) = queries.trail_for(spell)
+    assert [c.label for c in shown.changes] == ["人员", "星级", "工种", "授牌日期"]
+    assert all(c.created for c in shown.changes)

@@ -108,6 +108,8 @@ def describe(entries) -> list[Shown]:
         data = entry.changes if isinstance(entry.changes, dict) else {}
         for name, pair in data.items():
             old, new = (pair if isinstance(pair, (list, tuple)) and len(pair) == 2 else (None, pair))
+            if old in (None, "") and new in (None, ""):
+                continue  # a new record's empty field says nothing
             changes.append(Change(field_label(entry.target_type, name), _shown(old), _shown(new), old in (None, "")))
         shown.append(Shown(entry, action_label(entry.action), type_label(entry.target_type), changes))
     return shown

@@ -81,8 +81,11 @@ class RosterFilterForm(forms.Form):
         else:
             del self.fields["hotline"]
         team_field = self.fields["team"]
-        team_field.queryset = queries.team_choices(user)
-        team_field.with_hotline = self.is_group_admin
+        chosen = self.data.get("hotline") if self.is_group_admin else None
+        # Once a group administrator narrows to one hotline, offer only its teams.
+        chosen_hotline = Hotline.objects.filter(pk=chosen).first() if chosen and str(chosen).isdigit() else None
+        team_field.queryset = queries.team_choices(user, chosen_hotline)
+        team_field.with_hotline = self.is_group_admin and chosen_hotline is None
 
     def wanted(self) -> RosterFilter:
         """What to show; a value that does not parse is ignored rather than refused."""
