@@ -106,3 +106,13 @@ def test_group_admin_must_choose_a_hotline_for_a_hotline_role(client, users):
     )
     assert "请选择热线" in response.content.decode()
     assert not User.objects.filter(username="lost").exists()
+
+
+def test_s3_deactivating_a_team_leader_is_refused_next_to_the_switch(client, users, team):
+    client.force_login(users["supervisor"])
+    response = client.post(reverse("accounts:edit", args=[users["leader"].pk]), {"display_name": "王班长", "role": "leader"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    switch = html.split('id="id_is_active"')[1].split("</div>")[0]
+    assert "该账号仍是班组的班长" in switch
+    assert User.objects.get(username="leader").is_active

@@ -147,13 +147,13 @@ def account_update(
             # The hotline link is what separates the two kinds (see the User constraint).
             raise DomainError("invalid", _("系统管理员账号与热线账号不能互相转换，请新建账号。"))
         if account.role == Role.LEADER and account.led_teams.exists():
-            raise DomainError("leader_still_leads")
+            raise DomainError("leader_still_leads", details=[{"field": "role"}])
         account.role = role
     if is_active is not _UNCHANGED and bool(is_active) != account.is_active:
         if account.pk == actor.pk:
             raise DomainError("own_account")
         if not is_active and account.role == Role.LEADER and account.led_teams.exists():
-            raise DomainError("leader_still_leads")
+            raise DomainError("leader_still_leads", details=[{"field": "is_active"}])
         account.is_active = bool(is_active)
     if person is not _UNCHANGED and person != account.person:
         _check_person(person, hotline=account.hotline, account=account)

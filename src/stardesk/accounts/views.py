@@ -20,15 +20,14 @@ ERROR_FIELDS = {
     "duplicate_username": "username",
     "person_already_linked": "staff_no",
     "role_not_allowed": "role",
-    "leader_still_leads": "role",
     "no_hotline": "hotline",
 }
 
 
 def _refused(form, error: DomainError) -> None:
-    target = ERROR_FIELDS.get(error.code)
-    if any(d.get("field") == "password" for d in error.details if isinstance(d, dict)):
-        target = "password"
+    """Show a service refusal next to the field it is about (the service may name it in `details`)."""
+    named = [d["field"] for d in error.details if isinstance(d, dict) and d.get("field")]
+    target = named[0] if named else ERROR_FIELDS.get(error.code)
     form.add_error(target if target in form.fields else None, error.message)
 
 
