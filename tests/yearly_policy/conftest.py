@@ -25,9 +25,11 @@ def policy_2026(closed_2025, supervisor, hotline):
 @pytest.fixture
 def hundred_agents(team):
     """N = 100 on 2026-09-30: Q1 gives 30 / 9 / 3 with the defaults; two more have left and one starts later."""
-    people = PersonFactory.create_batch(100, team=team, hotline_start=datetime.date(2020, 1, 1))
-    PersonFactory.create_batch(2, team=team, hotline_start=datetime.date(2020, 1, 1), left_on=datetime.date(2026, 6, 1))
-    PersonFactory(team=team, hotline_start=datetime.date(2026, 10, 8))
+    start = datetime.date(2020, 1, 1)
+    people = [PersonFactory(team=team, staff_no=f"5{i:03d}", hotline_start=start) for i in range(100)]
+    for staff_no in ("6001", "6002"):
+        PersonFactory(team=team, staff_no=staff_no, hotline_start=start, left_on=datetime.date(2026, 6, 1))
+    PersonFactory(team=team, staff_no="6003", hotline_start=datetime.date(2026, 10, 8))
     return people
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from stardesk.accounts.models import Role, User
 from stardesk.audit.models import AuditEntry
 from stardesk.audit.services import entry_for
-from stardesk.demo import chinese_names, title_history
+from stardesk.demo import chinese_names, title_history, yearly_policies
 from stardesk.people.models import EmploymentType, Hotline, Person, Team, TitleSpell
 
 DEFAULT_SEED = 20241018
@@ -250,6 +250,7 @@ BUILDERS: list[tuple[str, Builder]] = [
     ("people", build_people),
     ("titles", build_titles),
     ("accounts", build_accounts),
+    ("policies", yearly_policies.build_yearly_policies),
     ("audit", build_audit_entries),
 ]
 

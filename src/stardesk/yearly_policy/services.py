@@ -72,7 +72,7 @@ def _create(*, actor, hotline: Hotline, year: int, policy: YearlyPolicy, source:
     except IntegrityError as exc:  # the same year created at the same moment
         raise DomainError("policy_exists") from exc
     CyclePolicyRevision.objects.create(
-        policy=record, number=1, data=data, source=source, reason=reason,
+        policy=record, number=1, data=data, source=source, reason=f"{note}；{reason}" if reason else note,
         author=actor, author_name=_who(actor),
     )
     audit.record(
