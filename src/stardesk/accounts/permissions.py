@@ -33,6 +33,16 @@ PERMISSIONS: dict[str, set[str]] = {
     "events.appeal": {Role.AGENT, Role.LEADER},
     "events.appeal_decide": {Role.SUPERVISOR, Role.ADMIN},
     "events.sanction_decide": {Role.SUPERVISOR, Role.ADMIN},
+    # Daily assessment (M1–M3, R1–R2): leaders write their own team, the supervisor reviews.
+    "assessment.view_all": {Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
+    "assessment.view_team": {Role.LEADER},
+    "assessment.rubric_view": {Role.LEADER, Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
+    "assessment.rubric_edit": {Role.SUPERVISOR, Role.ADMIN},
+    "assessment.evaluate": {Role.LEADER},
+    "assessment.month_confirm": {Role.LEADER},
+    "assessment.register_submit": {Role.LEADER},
+    "assessment.register_review": {Role.SUPERVISOR, Role.ADMIN},
+    "assessment.score_correct": {Role.SUPERVISOR, Role.ADMIN},
 }
 
 

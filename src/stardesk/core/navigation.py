@@ -36,6 +36,12 @@ SECTIONS: list[tuple[str, list[Entry]]] = [
     (
         _("日常考核"),
         [
+            Entry(_("周考评"), "assessment:weeks", "calendar-week", frozenset({Role.LEADER})),
+            Entry(_("月度考核"), "assessment:months", "calendar-month", frozenset({Role.LEADER, Role.SUPERVISOR, Role.COMMITTEE})),
+            Entry(_("登记表"), "assessment:registers", "clipboard-check", frozenset({Role.LEADER, Role.SUPERVISOR, Role.COMMITTEE})),
+            Entry(_("监听录音"), "assessment:monitoring", "headset", frozenset({Role.LEADER, Role.SUPERVISOR, Role.COMMITTEE})),
+            Entry(_("评分细则"), "assessment:rubrics", "list-check", frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN})),
+            Entry(_("我的考核"), "assessment:me", "clipboard-data", frozenset({Role.AGENT})),
             Entry(_("奖惩事件"), "events:list", "flag", READERS),
             Entry(_("我的奖惩"), "events:list", "flag", frozenset({Role.AGENT})),
         ],

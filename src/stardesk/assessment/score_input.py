@@ -1,0 +1,46 @@
+"""Reading a score or a deduction as people type it (C2): "95", "95.5", "９５．５", "95分"."""
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+
+from stardesk.policy.conventions import parse_score
+from stardesk.policy.errors import InvalidScore
+
+SCORE_HINT = "须为 0–100 之间的数字，最多一位小数"
+
+
+def normalise(raw) -> str:
+    """Full-width digits and points to ASCII, surrounding spaces and a trailing 分 removed."""
+    if raw is None:
+        return ""
+    if isinstance(raw, Decimal):
+        return str(raw)
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    if text.endswith("分"):
+        text = text[:-1].strip()
+    return text
+
+
+def read_score(raw) -> Decimal:
+    """C2: a score 0–100 with at most one decimal, as a Decimal; ValueError with a Chinese message otherwise."""
+    text = normalise(raw)
+    if text == "":
+        raise ValueError("请填写得分")
+    try:
+        value = parse_score(text)
+    except InvalidScore:
+        raise ValueError(f"得分{SCORE_HINT}") from None
+    return value.quantize(Decimal("0.1"))
+
+
+def read_points(raw, *, what: str = "扣分") -> Decimal:
+    """A number of points (a deduction, an item's value): blank is 0, else 0–100 with one decimal."""
+    text = normalise(raw)
+    if text == "":
+        return Decimal("0.0")
+    try:
+        value = parse_score(text)
+    except InvalidScore:
+        raise ValueError(f"{what}{SCORE_HINT}") from None
+    return value.quantize(Decimal("0.1"))

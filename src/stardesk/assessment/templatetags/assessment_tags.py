@@ -1,0 +1,23 @@
+"""Small template helpers of the assessment pages."""
+from decimal import Decimal
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def lookup(mapping, key):
+    """{{ marks|lookup:item.pk }}: a dict entry by a key that is not a plain name."""
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.filter
+def score(value) -> str:
+    """A score as people write it: 95, 95.5 (C2); empty for none."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(value)
+    return str(int(value)) if value == value.to_integral_value() else format(value.normalize(), "f")
