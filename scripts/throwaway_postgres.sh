@@ -47,6 +47,7 @@ throwaway_postgres_stop() {
       _pg "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -m immediate stop >/dev/null 2>&1 || true
     fi
     rm -rf "$PG_TMP"
+    unset DATABASE_URL
     echo "==> 临时 PostgreSQL 已停止并删除"
   fi
   PG_TMP=""
