@@ -3,6 +3,7 @@ import datetime
 
 import pytest
 
+from stardesk.audit import services as audit
 from stardesk.audit.models import AuditEntry
 from stardesk.core.errors import Forbidden
 from stardesk.people.models import EmploymentType, Person, Team
@@ -65,8 +66,18 @@ def test_the_fixed_file_imports_every_row_creates_unknown_teams_and_audits_each_
     created = AuditEntry.objects.get(action="person.create", target_id=str(first.pk))
     assert created.changes["name"] == [None, "客服0"] and created.changes["team"] == [None, "三班"]
     assert created.actor == supervisor and "花名册导入" in created.note
+    # The same record of a creation as every other service writes.
+    assert created.changes == audit.changes_between({}, audit.snapshot(first))
     summary = AuditEntry.objects.get(action="import.roster")
     assert summary.changes["created"] == [None, 120] and summary.changes["file_name"] == [None, "花名册.xlsx"]
+
+
+def test_the_record_of_a_created_person_is_the_one_every_service_writes(supervisor, run_import):
+    rows = [ROSTER_HEADERS, roster_row(0, 班组=None, 状态="离职", 离职日期="2024-06-30"), roster_row(1, 用工性质="外聘")]
+    run_import(supervisor, "roster", xlsx_bytes(rows))
+    for person in Person.objects.all():
+        entry = AuditEntry.objects.get(action="person.create", target_id=str(person.pk))
+        assert entry.changes == audit.changes_between({}, audit.snapshot(person))
 
 
 def test_importing_the_same_file_again_changes_nothing_and_writes_no_audit_entries(supervisor, team, run_import):

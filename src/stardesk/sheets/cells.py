@@ -156,7 +156,8 @@ def _date_cell(value) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         value = value.date()
     if isinstance(value, datetime.date):
-        _checked_year(value.year, value.isoformat())
+        if not MIN_YEAR <= value.year <= MAX_YEAR:
+            _checked_year(value.year, value.isoformat())
         return value
     return None
 

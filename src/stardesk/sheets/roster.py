@@ -11,6 +11,7 @@ Only changed fields are written; an unchanged row writes nothing.
 """
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -105,6 +106,59 @@ def prepare(context: ImportContext, rows: list[Row], problems: Problems) -> Rost
     return plan
 
 
+# The columns a roster writes for a new person, in the order of _insert_people's values.
+_INSERTED = ("hotline", "staff_no", "name", "employment_type", "hotline_start", "job_type", "job_type_start", "team", "left_on", "created_at", "updated_at")
+
+
+def _insert_people(hotline, people: list[Person]) -> None:
+    """Insert new people with one executemany, then read their ids back in one query.
+
+    bulk_create spends most of its time preparing each of the 240,000 values of
+    a 20,000-person roster one by one; here every type is known, so the values
+    go to the database as they are and the import stays within twice the time
+    of reading the file and inserting its rows.
+    """
+    meta = Person._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in _INSERTED)
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(_INSERTED))})"
+    day = connection.ops.adapt_datefield_value
+    now = timezone.now()
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    values = []
+    for person in people:
+        if person.team is not None and person.team_id is None:
+            # A team created by this import got its pk just before: assigning again copies it to team_id.
+            person.team = person.team
+        person.created_at = person.updated_at = now
+        values.append(
+            (hotline.pk, person.staff_no, person.name, person.employment_type, day(person.hotline_start), person.job_type,
+             day(person.job_type_start), person.team_id, day(person.left_on), stamp, stamp)
+        )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
+    ids = dict(Person.objects.filter(hotline=hotline).values_list("staff_no", "pk"))
+    for person in people:
+        person.pk = ids[person.staff_no]
+        person._state.adding, person._state.db = False, connection.alias
+
+
+def _created_changes(person: Person, employment_labels: dict) -> dict:
+    """What audit.changes_between({}, audit.snapshot(person)) gives, built directly: 20,000 snapshots are slow."""
+    facts = {
+        "hotline": person.hotline.name,
+        "staff_no": person.staff_no,
+        "name": person.name,
+        "employment_type": employment_labels[person.employment_type],
+        "hotline_start": str(person.hotline_start),
+        "job_type": person.job_type,
+        "job_type_start": str(person.job_type_start),
+        "team": person.team.name if person.team is not None else None,
+        "left_on": str(person.left_on) if person.left_on is not None else None,
+    }
+    return {name: [None, value] for name, value in facts.items() if value is not None}
+
+
 def apply(context: ImportContext, plan: RosterPlan) -> Outcome:
     """Write the plan in bulk: one insert per kind of row, one update per set of changed fields."""
     actor, hotline, note = context.actor, context.hotline, context.note
@@ -116,10 +170,10 @@ def apply(context: ImportContext, plan: RosterPlan) -> Outcome:
             for team in plan.new_teams
         ]
     if plan.new_people:
-        # Teams created above get their pk into team_id when the people are saved.
-        Person.objects.bulk_create(plan.new_people, batch_size=1000)
+        _insert_people(hotline, plan.new_people)
+        labels = {value: str(label) for value, label in EmploymentType.choices}
         entries += [
-            audit.entry_for(actor=actor, action="person.create", target=person, changes=audit.changes_between({}, audit.snapshot(person)), hotline=hotline, note=note)
+            audit.entry_for(actor=actor, action="person.create", target=person, changes=_created_changes(person, labels), hotline=hotline, note=note)
             for person in plan.new_people
         ]
     by_fields: dict[tuple, list[Person]] = {}
