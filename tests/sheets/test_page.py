@@ -86,8 +86,8 @@ def test_bad_rows_show_the_full_error_table_and_nothing_is_saved(as_supervisor, 
     page = response.content.decode()
     assert 'data-status="refused"' in page and "未保存任何数据" in page
     assert "「合同工」不在可选范围内" in page and "「2021-02-30」不是存在的日期" in page
-    assert '<td class="text-end font-monospace">5</td><td>用工性质</td>' in page
-    assert '<td class="text-end font-monospace">22</td><td>进入热线日期</td>' in page
+    assert '<td class="text-end font-monospace pe-3">5</td><td>用工性质</td>' in page
+    assert '<td class="text-end font-monospace pe-3">22</td><td>进入热线日期</td>' in page
     assert not Person.objects.exists()
 
 
@@ -188,3 +188,18 @@ def test_a_hotline_column_row_for_another_hotline_is_shown_as_a_bad_row(as_super
     data = xlsx_bytes([ROSTER_HEADERS + ["热线"], roster_row(0) + [other_hotline.name]])
     page = upload(as_supervisor, data).content.decode()
     assert "只能导入本热线" in page and not Person.objects.exists()
+
+
+def test_a_header_only_file_says_it_has_no_rows(as_supervisor):
+    page = upload(as_supervisor, xlsx_bytes([ROSTER_HEADERS])).content.decode()
+    assert "没有数据行" in page and 'data-status="refused"' in page
+
+
+def test_a_group_admin_exports_the_hotline_they_choose(client, admin_user, agent_person, foreigner):
+    client.force_login(admin_user)
+    url = reverse("sheets:export", args=["roster"])
+    response = client.get(url, {"export-roster-hotline": foreigner.hotline.pk, "fmt": "csv"})
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[1].startswith("9001,赵六,") and len(lines) == 2
+    missing = client.get(url, {"fmt": "csv"})
+    assert missing.status_code == 400 and "请先选择热线" in missing.content.decode()

@@ -141,6 +141,13 @@ def test_a_row_with_a_bad_cell_also_reports_its_other_problems(supervisor, run_i
     assert {e["column"] for e in refusal.details} == {"用工性质", "离职日期"}
 
 
+def test_a_repeated_staff_no_is_found_even_when_the_first_row_has_a_bad_cell(supervisor, run_import):
+    rows = [ROSTER_HEADERS, roster_row(0, 用工性质="合同工"), roster_row(1), roster_row(2, 工号="3000")]
+    refusal = run_import(supervisor, "roster", xlsx_bytes(rows))
+    assert [(e["row"], e["column"]) for e in refusal.details] == [(2, "用工性质"), (4, "工号")]
+    assert refusal.details[1]["reason"] == "与第 2 行重复（同一工号）"
+
+
 def test_a_gbk_csv_roster_from_chinese_excel_imports(supervisor, run_import):
     rows = [ROSTER_HEADERS, ["０１２３", " 欧阳娜娜 ", "一班", "外聘", "2023年5月6日", "话务员", "2023.5.6", "在职", ""]]
     run = run_import(supervisor, "roster", csv_bytes(rows, encoding="gbk"), file_name="花名册.csv")

@@ -33,7 +33,12 @@ class ImportForm(forms.Form):
 class ExportForm(forms.Form):
     """A group administrator's choice of hotline for an export."""
 
-    hotline = forms.ModelChoiceField(label=_("热线"), queryset=None, widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    hotline = forms.ModelChoiceField(
+        label=_("热线"),
+        queryset=None,
+        empty_label=_("请选择热线"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm w-auto"}),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

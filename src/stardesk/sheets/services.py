@@ -93,6 +93,8 @@ def sheet_import(*, actor, kind: str, source, file_name: str, hotline: Hotline |
     try:
         table = reading.read_table(source, file_name, wanted_headers=spec.required_headers, preferred_sheet=str(spec.title))
         row_count = len(table.rows)
+        if not row_count:
+            raise DomainError("import_unreadable", _("文件只有表头，没有数据行。"))
         rows, problems = parse_rows(spec, table)
         hotline = _hotline_from_rows(actor, hotline, rows, problems, as_system=as_system)
         if hotline is None:

@@ -191,8 +191,9 @@ def parse_rows(spec: SheetSpec, table: Table) -> tuple[list[Row], Problems]:
         hotline_name = ""
         if hotline_position is not None and hotline_position < width and not is_blank(cells[hotline_position]):
             hotline_name = clean_text(cells[hotline_position])
-        if row_ok and keys:
-            key = tuple(values[column.field] for column in keys)
+        key = tuple(values[column.field] for column in keys)
+        # A repeated key is found even when other cells of either row are bad.
+        if keys and None not in key:
             if key in seen:
                 problems.add(number, key_label, _("与第 %(row)s 行重复（同一%(key)s）") % {"row": seen[key], "key": key_label})
                 row_ok = False
