@@ -28,6 +28,7 @@ MESSAGES = {
     "policy_missing": _("该热线这个年度还没有政策。"),
     "no_hotline": _("请先选择热线。"),
     "event_invalid": _("事件信息有误，请检查后重试。"),
+    "event_rows_invalid": _("部分事件有误，未保存任何事件。"),
     "event_person_unknown": _("该工号不在您可以记录的人员中。"),
     "event_person_ambiguous": _("多个热线有相同工号，请从该人员的档案页记录事件。"),
     "event_date_in_future": _("事件日期不能晚于今天。"),

@@ -6,6 +6,7 @@ an appeal goes 待裁决 → 维持 / 撤销; any other move is refused.
 """
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.uploadedfile import UploadedFile
@@ -137,36 +138,44 @@ def _clean_text(value) -> str:
     return (value or "").strip()
 
 
-def _check_facts(*, person: Person, date: datetime.date, category: str, severity: str, sanction: str, description: str) -> None:
+def _first_problem(*, person: Person, date, category: str, severity: str, sanction: str) -> DomainError | None:
+    """What is wrong with an event's facts (the first thing found), or None."""
     if category not in Category.values:
-        raise DomainError("event_invalid", _("请选择事件类别。"))
+        return DomainError("event_invalid", _("请选择事件类别。"))
     if severity and severity not in Severity.values:
-        raise DomainError("event_invalid", _("严重程度只能是一般、较重或严重。"))
+        return DomainError("event_invalid", _("严重程度只能是一般、较重或严重。"))
     if sanction and sanction not in Sanction.values:
-        raise DomainError("event_invalid", _("处理只能是当月降级、当月取消、降级或取消星级。"))
+        return DomainError("event_invalid", _("处理只能是当月降级、当月取消、降级或取消星级。"))
     if not isinstance(date, datetime.date):
-        raise DomainError("event_invalid", _("请填写正确的日期。"))
+        return DomainError("event_invalid", _("请填写正确的日期。"))
     if date > timezone.localdate():
-        raise DomainError("event_date_in_future")
+        return DomainError("event_date_in_future")
     if person.left_on is not None and date >= person.left_on:
         # S2: a person is active on D only when they leave after D.
-        raise DomainError(
+        return DomainError(
             "event_after_leaving",
             _("%(person)s 已于 %(day)s 离职，不能记录离职日及以后的事件。") % {"person": person, "day": person.left_on},
         )
     if category in VETO_CATEGORIES and not severity:
-        raise DomainError("event_severity_required")  # M5: the default handling follows the severity
+        return DomainError("event_severity_required")  # M5: the default handling follows the severity
     if category not in SANCTIONED_CATEGORIES and (severity or sanction):
-        raise DomainError("event_no_handling")
+        return DomainError("event_no_handling")
     if category in SUPERVISION_CATEGORIES and sanction and sanction not in TITLE_SANCTIONS:
-        raise DomainError("event_supervision_title_only")  # V1 lowers or revokes the title itself
+        return DomainError("event_supervision_title_only")  # V1 lowers or revokes the title itself
+    return None
+
+
+def _check_facts(*, person: Person, date: datetime.date, category: str, severity: str, sanction: str, description: str) -> None:
+    problem = _first_problem(person=person, date=date, category=category, severity=severity, sanction=sanction)
+    if problem is not None:
+        raise problem
     if not description:
         raise DomainError("event_description_required")
 
 
-def _apply_handling(event: Event, *, chosen: str) -> None:
+def _apply_handling(event: Event, *, chosen: str, policy=None) -> None:
     """M5/V1: the handling is stored explicitly; an empty choice takes the yearly policy's default."""
-    policy = sanction_policy.policy_for(event.hotline, event.date)
+    policy = policy or sanction_policy.policy_for(event.hotline, event.date)
     handling = sanction_policy.handling(policy, category=event.category, severity=event.severity, chosen=chosen)
     if handling is None:
         event.sanction, event.sanction_is_default, event.sanction_basis = "", False, ""
@@ -247,6 +256,100 @@ def event_record(
     audit.record(actor=actor, action="event.record", target=event, changes=audit.changes_between({}, _snapshot(event)))
     _store_evidence(actor=actor, event=event, files=files)
     return event
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One event of a bulk recording (the 奖惩事件 sheet); `number` names the row in refusals."""
+
+    number: int
+    person: Person
+    date: datetime.date
+    category: str
+    severity: str = ""
+    sanction: str = ""
+    description: str = ""
+
+
+@dataclass
+class BulkOutcome:
+    created: list[Event]
+    unchanged: int
+
+
+@transaction.atomic
+def events_record_many(*, actor, hotline, rows: list[EventRow]) -> BulkOutcome:
+    """Record many events at once, all or nothing, in a constant number of queries (the 奖惩事件 sheet).
+
+    Each row gets the same checks and policy default as event_record (an empty 说明 is accepted for
+    history brought in from spreadsheets). A row whose person, date and category match an event on
+    file with the same severity, handling and description is left alone, so loading the same file
+    twice changes nothing; the same key with other content is refused, because a recorded event is
+    changed on its own page, with its history. Every bad row is reported in `details` as
+    {"row", "reason"}; then nothing is saved.
+    """
+    permissions.require(actor, "events.record")
+    permissions.require_hotline(actor, hotline)
+    people_ids = {row.person.pk for row in rows}
+    recordable = permissions.people_visible_to(actor).filter(hotline=hotline, pk__in=people_ids)
+    if actor.role == Role.LEADER:
+        recordable = recordable.filter(team__leader=actor)
+    recordable = set(recordable.values_list("pk", flat=True))
+    on_file = {}
+    for event in Event.objects.filter(person_id__in=people_ids).order_by("pk"):
+        on_file.setdefault((event.person_id, event.date, event.category), event)
+    policies: dict[int, object] = {}
+    problems, seen, new, unchanged = [], {}, [], 0
+
+    def refuse(row, reason):
+        problems.append({"row": row.number, "reason": str(reason)})
+
+    for row in rows:
+        severity, sanction, description = row.severity or "", row.sanction or "", _clean_text(row.description)
+        if row.person.pk not in recordable:
+            refuse(row, _("工号 %(no)s 不在您可以记录的人员中。") % {"no": row.person.staff_no})
+            continue
+        problem = _first_problem(person=row.person, date=row.date, category=row.category, severity=severity, sanction=sanction)
+        if problem is not None:
+            refuse(row, problem.message)
+            continue
+        key = (row.person.pk, row.date, row.category)
+        if key in seen:
+            refuse(row, _("与第 %(row)s 行重复（同一工号、日期、类别）。") % {"row": seen[key]})
+            continue
+        seen[key] = row.number
+        if row.date.year not in policies:
+            policies[row.date.year] = sanction_policy.policy_for(hotline, row.date)
+        event = Event(
+            hotline=hotline,
+            person=row.person,
+            date=row.date,
+            month=row.date.replace(day=1),  # bulk_create does not call save()
+            category=row.category,
+            severity=severity,
+            description=description,
+            recorded_by=actor,
+        )
+        _apply_handling(event, chosen=sanction, policy=policies[row.date.year])
+        event.sanction_status = SanctionStatus.PENDING if event.sanction in TITLE_SANCTIONS else ""
+        existing = on_file.get(key)
+        if existing is not None:
+            if (existing.severity, existing.sanction, existing.description) == (event.severity, event.sanction, event.description):
+                unchanged += 1
+            else:
+                refuse(row, _("已有该工号当天的同类事件，内容不同；请在该事件的页面修改。"))
+            continue
+        new.append(event)
+    if problems:
+        raise DomainError("event_rows_invalid", details=problems)
+    Event.objects.bulk_create(new, batch_size=1000)
+    audit.record_many(
+        [
+            audit.entry_for(actor=actor, action="event.record", target=event, changes=audit.changes_between({}, _snapshot(event)), hotline=hotline)
+            for event in new
+        ]
+    )
+    return BulkOutcome(created=new, unchanged=unchanged)
 
 
 def _locked(event: Event) -> Event:

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from stardesk.events.models import Event, SanctionStatus
 from stardesk.people.models import TitleEndReason, TitleSpell
-from tests.browser.conftest import browser, log_in, log_in_as, page, screenshot  # noqa: F401  (fixtures)
+from tests.browser.conftest import log_in, screenshot
+from tests.events.conftest import media_root, record, two_star  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +25,7 @@ def _png(width=48, height=32) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
-def test_m5_veto_with_evidence_recorded_and_its_title_sanction_confirmed(page, log_in_as, live_server, agent_person, two_star, supervisor, tmp_path):  # noqa: F811
+def test_m5_veto_with_evidence_recorded_and_its_title_sanction_confirmed(page, log_in_as, live_server, agent_person, two_star, supervisor, tmp_path):
     evidence = tmp_path / "通话截图.png"
     evidence.write_bytes(_png())
 
@@ -65,7 +66,7 @@ def test_m5_veto_with_evidence_recorded_and_its_title_sanction_confirmed(page, l
     assert TitleSpell.objects.get(person=agent_person, level=2).end == timezone.localdate()
 
 
-def test_m5_appeal_filed_by_the_agent_and_overturned_by_the_supervisor(page, log_in_as, live_server, record, agent_person, supervisor, agent):  # noqa: F811
+def test_m5_appeal_filed_by_the_agent_and_overturned_by_the_supervisor(page, log_in_as, live_server, record, agent_person, supervisor, agent):
     veto = record(agent_person, category="major_error", severity="general", description="工单录入错误导致重复派单")
     # the agent finds the veto under 我的奖惩 and appeals
     log_in_as("agent")
