@@ -238,3 +238,32 @@ def test_sidebar_has_the_events_entry(client, leader, agent):
     assert "奖惩事件" in client.get(reverse("home")).content.decode()
     client.force_login(agent)
     assert "我的奖惩" in client.get(reverse("home")).content.decode()
+
+
+def test_correcting_a_confirmed_sanction_on_the_page_keeps_its_handling(client, supervisor, veto):
+    client.force_login(supervisor)
+    client.post(reverse("events:sanction_confirm", args=[veto.pk]), {"reason": "核实"})
+    page = client.get(reverse("events:edit", args=[veto.pk])).content.decode()
+    assert 'id="id_category" class="form-select" data-testid="category" disabled' in page
+    # a posted change of the handling is ignored; the wording is corrected with a reason
+    response = client.post(
+        reverse("events:edit", args=[veto.pk]),
+        {"category": "praise", "sanction": "month_lower", "description": "补充：录音 R-17", "correction_reason": "补充录音编号"},
+    )
+    assert response.status_code == 302
+    veto.refresh_from_db()
+    assert (veto.category, veto.sanction, veto.description) == ("violation", "revoke", "补充：录音 R-17")
+    assert AuditEntry.objects.get(action="event.correct").note == "补充录音编号"
+
+
+def test_a_correction_without_reason_is_refused_on_the_page(client, supervisor, veto):
+    client.force_login(supervisor)
+    client.post(reverse("events:sanction_reject", args=[veto.pk]), {"reason": "证据不足"})
+    response = client.post(
+        reverse("events:edit", args=[veto.pk]),
+        {"date": veto.date.isoformat(), "category": "violation", "severity": "severe", "sanction": "lower", "description": "改"},
+    )
+    assert response.status_code == 200
+    assert "该事件已有确认或申诉裁决，修改须填写更正理由" in response.content.decode()
+    veto.refresh_from_db()
+    assert veto.sanction == "revoke" and veto.description == "客户来电态度生硬"

@@ -95,9 +95,14 @@ class EventForm(forms.Form):
     )
     correction_reason = forms.CharField(label=_("更正理由"), required=False, max_length=1000, widget=_textarea(2))
 
-    def __init__(self, *args, hotline=None, event=None, settled=False, **kwargs):
+    def __init__(self, *args, hotline=None, event=None, settled=False, handling_locked=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
+        # A confirmed title sanction is in force: what it was decided on stays as it is.
+        self.handling_locked = handling_locked
+        if handling_locked:
+            for name in ("date", "category", "severity", "sanction"):
+                self.fields[name].disabled = True
         if event is not None:
             # The person of an event never changes; a wrong person is a new record.
             del self.fields["staff_no"]
@@ -105,7 +110,7 @@ class EventForm(forms.Form):
         if not settled:
             del self.fields["correction_reason"]
         else:
-            self.fields["correction_reason"].required = True
+            # Shown as required; the service refuses a missing reason with its own words.
             self.fields["correction_reason"].help_text = _("该事件已有确认或申诉裁决，修改将作为更正记录。")
         self.fields["date"].initial = timezone.localdate()
         category = self._value("category") if self._value("category") in Category.values else ""
@@ -122,7 +127,7 @@ class EventForm(forms.Form):
         self.needs_severity = category in VETO_CATEGORIES
 
     def _value(self, name: str) -> str:
-        if self.is_bound:
+        if self.is_bound and not self.handling_locked:
             return self.data.get(name, "") or ""
         return self.initial.get(name, "") or ""
 

@@ -171,6 +171,13 @@ class Event(models.Model):
     def is_month_sanction(self) -> bool:
         return self.sanction in MONTH_SANCTIONS
 
+    def appeal_or_none(self):
+        """The appeal, or None when none was filed (reads one joined by select_related without a query)."""
+        try:
+            return self.appeal
+        except models.ObjectDoesNotExist:
+            return None
+
 
 class EventEvidence(models.Model):
     """An uploaded file backing an event; served only through a permission-checked view."""

@@ -127,9 +127,7 @@ def decisions_of(event: Event) -> list:
 
 def state_of(event: Event) -> tuple[str, str]:
     """(state, label) for a badge; reads the appeal already joined by select_related."""
-    from stardesk.events.services import appeal_of
-
-    appeal = appeal_of(event)
+    appeal = event.appeal_or_none()
     if appeal is not None and appeal.status == AppealStatus.OVERTURNED:
         return State.OVERTURNED, _("已撤销")
     if appeal is not None and appeal.status == AppealStatus.PENDING:

@@ -8,7 +8,6 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -79,10 +78,7 @@ def _require_recorder(actor, person: Person) -> None:
 
 
 def appeal_of(event: Event) -> Appeal | None:
-    try:
-        return event.appeal
-    except ObjectDoesNotExist:
-        return None
+    return event.appeal_or_none()
 
 
 def is_settled(event: Event) -> bool:

@@ -24,7 +24,7 @@ from stardesk.events.forms import (
     ReasonForm,
     plain,
 )
-from stardesk.events.models import Event, EventEvidence
+from stardesk.events.models import Event, EventEvidence, SanctionStatus
 from stardesk.people.models import Person, TitleSpell
 
 # Which form field a service refusal belongs to, so it shows next to the input.
@@ -141,7 +141,14 @@ def event_edit(request, pk):
         raise Forbidden()
     settled = services.is_settled(event)
     initial = {name: getattr(event, name) for name in services.EVENT_FIELDS}
-    form = EventForm(request.POST or None, hotline=event.hotline, event=event, settled=settled, initial=initial)
+    form = EventForm(
+        request.POST or None,
+        hotline=event.hotline,
+        event=event,
+        settled=settled,
+        handling_locked=event.sanction_status == SanctionStatus.CONFIRMED,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.event_update(
