@@ -254,3 +254,14 @@ def test_r2_the_register_lists_scores_confirmed_here_after_someone_moves_team(le
     # and in 二班's month 李四 shows as settled by 一班
     moved = next(r for r in queries.month_sheet(other_team, Month(2025, 3)).rows if r.person == members[1])
     assert moved.settled_elsewhere == team and moved.confirmed
+
+
+def test_r1_supervisor_sees_each_teams_status_for_each_of_six_months(supervisor, leader, team, other_team, confirmed_march):
+    services.register_accept(actor=supervisor, register=submit(leader, team, confirmed_march, shanghai(2025, 4, 4, 9, 0)))
+    months = [Month(2025, m) for m in range(1, 7)]
+    rows = {t.name: [(str(c.month), c.status) for c in cells] for t, cells in queries.registers_matrix(supervisor, months)}
+    assert rows["一班"][2] == ("2025-03", queries.DueStatus.ACCEPTED)
+    # every other month of both teams is overdue today (their deadlines passed long ago)
+    assert {status for name, cells in rows.items() for month, status in cells if (name, month) != ("一班", "2025-03")} == {
+        queries.DueStatus.OVERDUE
+    }

@@ -364,6 +364,37 @@ def registers_due(user, month: Month) -> list[DueLine]:
     return lines
 
 
+@dataclass
+class DueCell:
+    month: Month
+    status: DueStatus
+    register: Register | None
+
+
+def registers_matrix(user, months: list[Month]) -> list[tuple[Team, list[DueCell]]]:
+    """R1: each readable team's register status for each of the months, oldest month first (two queries
+    and one policy lookup per hotline and year)."""
+    teams = list(teams_readable(user))
+    found = {
+        (r.team_id, Month.of(r.month)): r
+        for r in Register.objects.filter(team__in=teams, month__in=[m.first_day for m in months])
+    }
+    deadlines: dict[tuple[int, Month], datetime.date | None] = {}
+    policies: dict[tuple[int, int], object] = {}
+    rows = []
+    for t in teams:
+        cells = []
+        for m in months:
+            if (t.hotline_id, m) not in deadlines:
+                if (t.hotline_id, m.year) not in policies:
+                    policies[(t.hotline_id, m.year)] = monthly_rules.policy_for(t.hotline, m)
+                deadlines[(t.hotline_id, m)] = monthly_rules.register_deadline(m, policies[(t.hotline_id, m.year)])
+            reg = found.get((t.pk, m))
+            cells.append(DueCell(m, due_status(reg, deadlines[(t.hotline_id, m)]), reg))
+        rows.append((t, cells))
+    return rows
+
+
 def register_for(user, pk) -> Register:
     return Register.objects.filter(team__in=teams_readable(user)).select_related(
         "team", "team__leader", "hotline", "submitted_by", "returned_by", "accepted_by"

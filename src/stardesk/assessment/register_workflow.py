@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from stardesk.accounts import permissions
 from stardesk.assessment.models import Register, RegisterState
@@ -30,7 +32,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     RETURN: (RegisterState.RETURNED, "assessment.register_review"),
     ACCEPT: (RegisterState.ACCEPTED, "assessment.register_review"),
 }
-ACTION_NAMES = {SUBMIT: "提交", RETURN: "退回", ACCEPT: "接收"}
+ACTION_NAMES = {SUBMIT: _("提交"), RETURN: _("退回"), ACCEPT: _("接收")}
 
 # The table of allowed moves is the policy's (R2: reporting.REGISTER_TRANSITIONS); states map one to one.
 POLICY_STATES = {
@@ -49,6 +51,15 @@ def allowed(register: Register, action: str) -> bool:
 def shanghai_date(moment: datetime.datetime) -> datetime.date:
     """C5: the calendar day of an instant in Asia/Shanghai."""
     return timezone.localtime(moment, timezone.get_default_timezone()).date()
+
+
+def _snapshot(register: Register) -> dict:
+    """The register's fields for the trail, its times as Shanghai clock times."""
+    data = audit.snapshot(register)
+    for name in ("first_submitted_at", "submitted_at", "returned_at", "accepted_at"):
+        moment = getattr(register, name)
+        data[name] = timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else None
+    return data
 
 
 def transition(
@@ -72,9 +83,10 @@ def transition(
     except IllegalTransition:
         raise DomainError(
             "register_transition",
-            f"登记表当前状态为“{register.get_state_display()}”，不能{ACTION_NAMES[action]}。",
+            gettext("登记表当前状态为“%(state)s”，不能%(action)s。")
+            % {"state": register.get_state_display(), "action": ACTION_NAMES[action]},
         ) from None
-    before = audit.snapshot(register)
+    before = _snapshot(register)
     register.state = target
     if action == SUBMIT:
         register.submitted_at, register.submitted_by = at, actor
@@ -92,7 +104,7 @@ def transition(
         actor=actor,
         action=f"register.{action}",
         target=register,
-        changes=audit.changes_between(before, audit.snapshot(register)),
+        changes=audit.changes_between(before, _snapshot(register)),
         note=reason,
     )
     return register

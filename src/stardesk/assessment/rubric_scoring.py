@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from django.utils.translation import gettext, gettext_lazy
+
 from stardesk.policy.conventions import ZERO, round_score
 
-FORMULA_ZH = "得分 = 100 ×（适用项分值合计 − 扣分合计）÷ 适用项分值合计，保留一位小数（四舍五入）；标记“不适用”的项目不计入分值合计。"
+FORMULA_ZH = gettext_lazy("得分 = 100 ×（适用项分值合计 − 扣分合计）÷ 适用项分值合计，保留一位小数（四舍五入）；标记“不适用”的项目不计入分值合计。")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,23 +72,23 @@ def check_marks(lines: list[RubricLine], marks: dict[int, Mark]) -> dict[int, st
     known = {line.item_id for line in lines}
     for item_id in marks:
         if item_id not in known:
-            errors[0] = "评分细则已更新，请刷新页面后重新录入。"
+            errors[0] = gettext("评分细则已更新，请刷新页面后重新录入。")
     for line in lines:
         mark = marks.get(line.item_id)
         if mark is None:
             continue
         if line.is_veto:
             if mark.deduction or mark.not_applicable:
-                errors[line.item_id] = "一票否决项不扣分，只需勾选。"
+                errors[line.item_id] = gettext("一票否决项不扣分，只需勾选。")
             continue
         if mark.not_applicable and not line.allows_na:
-            errors[line.item_id] = "该项目不能标记为不适用。"
+            errors[line.item_id] = gettext("该项目不能标记为不适用。")
         elif mark.not_applicable and mark.deduction:
-            errors[line.item_id] = "不适用的项目不能扣分。"
+            errors[line.item_id] = gettext("不适用的项目不能扣分。")
         elif mark.deduction > line.points:
-            errors[line.item_id] = f"扣分不能超过该项分值 {_n(line.points)} 分。"
+            errors[line.item_id] = gettext("扣分不能超过该项分值 %(points)s 分。") % {"points": _n(line.points)}
     if not errors and applicable_points(lines, marks) <= 0:
-        errors[0] = "至少需要一个适用的考核项目。"
+        errors[0] = gettext("至少需要一个适用的考核项目。")
     return errors
 
 

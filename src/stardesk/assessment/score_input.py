@@ -4,10 +4,11 @@ from __future__ import annotations
 import unicodedata
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from stardesk.policy.conventions import parse_score
 from stardesk.policy.errors import InvalidScore
 
-SCORE_HINT = "须为 0–100 之间的数字，最多一位小数"
 
 
 def normalise(raw) -> str:
@@ -26,15 +27,15 @@ def read_score(raw) -> Decimal:
     """C2: a score 0–100 with at most one decimal, as a Decimal; ValueError with a Chinese message otherwise."""
     text = normalise(raw)
     if text == "":
-        raise ValueError("请填写得分")
+        raise ValueError(gettext("请填写得分"))
     try:
         value = parse_score(text)
     except InvalidScore:
-        raise ValueError(f"得分{SCORE_HINT}") from None
+        raise ValueError(gettext("得分须为 0–100 之间的数字，最多一位小数")) from None
     return value.quantize(Decimal("0.1"))
 
 
-def read_points(raw, *, what: str = "扣分") -> Decimal:
+def read_points(raw, *, what: str | None = None) -> Decimal:
     """A number of points (a deduction, an item's value): blank is 0, else 0–100 with one decimal."""
     text = normalise(raw)
     if text == "":
@@ -42,5 +43,7 @@ def read_points(raw, *, what: str = "扣分") -> Decimal:
     try:
         value = parse_score(text)
     except InvalidScore:
-        raise ValueError(f"{what}{SCORE_HINT}") from None
+        raise ValueError(
+            gettext("%(what)s须为 0–100 之间的数字，最多一位小数") % {"what": what or gettext("扣分")}
+        ) from None
     return value.quantize(Decimal("0.1"))

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stardesk.accounts import permissions
 from stardesk.assessment import default_rubric, monthly_rules, queries
@@ -85,7 +86,7 @@ def _rubric_create_default(hotline: Hotline) -> Rubric:
         RubricItem(rubric=rubric, section=veto, name=n, points=Decimal(0), is_veto=True, guidance=g, position=i)
         for i, (n, g) in enumerate(default_rubric.VETO_ITEMS, start=1)
     )
-    audit.record(actor=None, action="rubric.create", target=rubric, note="首次使用，按默认评分细则创建")
+    audit.record(actor=None, action="rubric.create", target=rubric, note=_("首次使用，按默认评分细则创建"))
     return rubric
 
 
@@ -134,45 +135,45 @@ def rubric_save(*, actor, rubric: Rubric, name: str, sections: list[SectionInput
     errors: list[dict] = []
     name = (name or "").strip()
     if not name:
-        errors.append({"field": "name", "message": "请填写细则名称"})
+        errors.append({"field": "name", "message": _("请填写细则名称")})
     elif len(name) > 100:
-        errors.append({"field": "name", "message": "细则名称不能超过100字"})
+        errors.append({"field": "name", "message": _("细则名称不能超过100字")})
     existing_sections = {s.pk: s for s in rubric.sections.all()}
     existing_items = {i.pk: i for i in rubric.items.all()}
     total = Decimal(0)
     cleaned: list[tuple[SectionInput, list[tuple[ItemInput, Decimal]]]] = []
     if not sections:
-        errors.append({"field": "total", "message": "至少需要一个类别"})
+        errors.append({"field": "total", "message": _("至少需要一个类别")})
     for s in sections:
         if not s.name.strip():
-            errors.append({"field": f"{s.key}-name", "message": "请填写类别名称"})
+            errors.append({"field": f"{s.key}-name", "message": _("请填写类别名称")})
         if s.section_id is not None and s.section_id not in existing_sections:
-            errors.append({"field": f"{s.key}-name", "message": "该类别不属于本版本细则"})
+            errors.append({"field": f"{s.key}-name", "message": _("该类别不属于本版本细则")})
         if not s.items:
-            errors.append({"field": f"{s.key}-name", "message": "类别下至少需要一个项目"})
+            errors.append({"field": f"{s.key}-name", "message": _("类别下至少需要一个项目")})
         items = []
         for i in s.items:
             if not i.name.strip():
-                errors.append({"field": f"{i.key}-name", "message": "请填写项目名称"})
+                errors.append({"field": f"{i.key}-name", "message": _("请填写项目名称")})
             if i.item_id is not None and i.item_id not in existing_items:
-                errors.append({"field": f"{i.key}-name", "message": "该项目不属于本版本细则"})
+                errors.append({"field": f"{i.key}-name", "message": _("该项目不属于本版本细则")})
             try:
-                points = read_points(i.points, what="分值")
+                points = read_points(i.points, what=_("分值"))
             except ValueError as exc:
                 errors.append({"field": f"{i.key}-points", "message": str(exc)})
                 continue
             if i.is_veto:
                 if points:
-                    errors.append({"field": f"{i.key}-points", "message": "一票否决项不设分值，请填0或留空"})
+                    errors.append({"field": f"{i.key}-points", "message": _("一票否决项不设分值，请填0或留空")})
                 if i.allows_na:
-                    errors.append({"field": f"{i.key}-points", "message": "一票否决项不能标记为可不适用"})
+                    errors.append({"field": f"{i.key}-points", "message": _("一票否决项不能标记为可不适用")})
             elif points <= 0:
-                errors.append({"field": f"{i.key}-points", "message": "分值须大于0"})
+                errors.append({"field": f"{i.key}-points", "message": _("分值须大于0")})
             total += points if not i.is_veto else 0
             items.append((i, points))
         cleaned.append((s, items))
     if not errors and total != 100:
-        errors.append({"field": "total", "message": f"各项目分值合计须为100分，现为{format(total.normalize(), 'f')}分"})
+        errors.append({"field": "total", "message": _("各项目分值合计须为100分，现为%(total)s分") % {"total": format(total.normalize(), "f")}})
     if errors:
         raise DomainError("rubric_invalid", details=errors)
 
@@ -214,7 +215,7 @@ def rubric_save(*, actor, rubric: Rubric, name: str, sections: list[SectionInput
         changes["name"] = [old_name, name]
     after = _describe_rubric(rubric)
     if before != after:
-        changes["细则内容"] = [before, after]
+        changes[_("细则内容")] = [before, after]
     if changes:
         audit.record(actor=actor, action="rubric.update", target=rubric, changes=changes)
     return rubric
@@ -247,7 +248,7 @@ def rubric_new_version(*, actor, hotline: Hotline) -> Rubric:
             )
             for i in s.item_list
         )
-    audit.record(actor=actor, action="rubric.new_version", target=copy, note=f"复制自第{current.version}版")
+    audit.record(actor=actor, action="rubric.new_version", target=copy, note=_("复制自第%(version)s版") % {"version": current.version})
     return copy
 
 
@@ -329,7 +330,7 @@ class WeekSaveResult:
 
 
 def _register_for_update(team: Team, month: Month) -> Register:
-    register, _ = Register.objects.get_or_create(team=team, month=month.first_day, defaults={"hotline": team.hotline})
+    register, _created = Register.objects.get_or_create(team=team, month=month.first_day, defaults={"hotline": team.hotline})
     return Register.objects.select_for_update().get(pk=register.pk)
 
 
@@ -350,7 +351,7 @@ def week_save(*, actor, team: Team, week: IsoWeek, cells: list[WeekCell], rubric
     _require_team(actor, team, "assessment.evaluate")
     today = timezone.localdate()
     if week.monday > today:
-        raise DomainError("week_invalid", "本周尚未开始，不能录入考评。")
+        raise DomainError("week_invalid", _("本周尚未开始，不能录入考评。"))
     month = week.month
     register = Register.objects.select_for_update().filter(team=team, month=month.first_day).first()
     _require_open(register)
@@ -359,6 +360,8 @@ def week_save(*, actor, team: Team, week: IsoWeek, cells: list[WeekCell], rubric
     existing = {
         e.person_id: e for e in WeeklyEvaluation.objects.select_for_update().filter(person__in=list(people), week_start=week.monday)
     }
+    for e in existing.values():
+        e.person = people[e.person_id]  # for the audit text, without a query per row
     needs_items = any(c.marks is not None for c in cells)
     rubric, lines = _rubric_in_use(team.hotline, rubric_id, needs_items=needs_items)
 
@@ -369,12 +372,12 @@ def week_save(*, actor, team: Team, week: IsoWeek, cells: list[WeekCell], rubric
     for cell in cells:
         person = people.get(cell.person_id)
         if person is None or cell.person_id in seen:
-            errors.append(_error(cell.person_id, "form", "该人员不在本班组或本周不在岗"))
+            errors.append(_error(cell.person_id, "form", _("该人员不在本班组或本周不在岗")))
             continue
         seen.add(cell.person_id)
         comment = (cell.comment or "").strip()
         if len(comment) > COMMENT_MAX:
-            errors.append(_error(person.pk, "comment", f"评语不能超过{COMMENT_MAX}字"))
+            errors.append(_error(person.pk, "comment", _("评语不能超过%(n)s字") % {"n": COMMENT_MAX}))
             continue
         before = existing.get(person.pk)
         if cell.marks is not None:
@@ -400,7 +403,7 @@ def week_save(*, actor, team: Team, week: IsoWeek, cells: list[WeekCell], rubric
             if before is not None and before.mode == EvaluationMode.TOTAL:
                 to_delete.append(before)
             elif comment and before is None:
-                errors.append(_error(person.pk, "score", "填写了评语，请同时填写得分"))
+                errors.append(_error(person.pk, "score", _("填写了评语，请同时填写得分")))
             continue
         try:
             score = read_score(cell.score)
@@ -489,6 +492,13 @@ def _require_person(actor, person: Person, permission: str) -> None:
         raise NotFound()
 
 
+def _monitoring_snapshot(evaluation: MonitoringEvaluation) -> dict:
+    data = audit.snapshot(evaluation)
+    data.pop("marks", None)  # the per-item figures show on the page; the trail keeps the score
+    data["recording"] = evaluation.recording.name or ""
+    return data
+
+
 @transaction.atomic
 def monitoring_save(
     *,
@@ -513,25 +523,25 @@ def monitoring_save(
     call_no = (call_no or "").strip()
     comment = (comment or "").strip()
     if not call_no:
-        errors.append(_error(person.pk, "call_no", "请填写录音编号"))
+        errors.append(_error(person.pk, "call_no", _("请填写录音编号")))
     elif len(call_no) > 60:
-        errors.append(_error(person.pk, "call_no", "录音编号不能超过60字"))
+        errors.append(_error(person.pk, "call_no", _("录音编号不能超过60字")))
     elif MonitoringEvaluation.objects.filter(person=person, call_no=call_no).exclude(pk=getattr(evaluation, "pk", None)).exists():
-        errors.append(_error(person.pk, "call_no", "该人员已有此录音编号的评分"))
+        errors.append(_error(person.pk, "call_no", _("该人员已有此录音编号的评分")))
     if call_date is None:
-        errors.append(_error(person.pk, "call_date", "请填写通话日期"))
+        errors.append(_error(person.pk, "call_date", _("请填写通话日期")))
     elif call_date > timezone.localdate():
-        errors.append(_error(person.pk, "call_date", "通话日期不能晚于今天"))
+        errors.append(_error(person.pk, "call_date", _("通话日期不能晚于今天")))
     elif not person.active_on(call_date):
-        errors.append(_error(person.pk, "call_date", "该人员在通话日期不在岗"))
+        errors.append(_error(person.pk, "call_date", _("该人员在通话日期不在岗")))
     if len(comment) > COMMENT_MAX:
-        errors.append(_error(person.pk, "comment", f"评语不能超过{COMMENT_MAX}字"))
+        errors.append(_error(person.pk, "comment", _("评语不能超过%(n)s字") % {"n": COMMENT_MAX}))
     if recording is not None:
         extension = os.path.splitext(recording.name)[1].lower()
         if extension not in RECORDING_TYPES:
-            errors.append(_error(person.pk, "recording", "录音文件须为 mp3、wav、ogg、m4a、aac、webm、opus 或 flac 格式"))
+            errors.append(_error(person.pk, "recording", _("录音文件须为 mp3、wav、ogg、m4a、aac、webm、opus 或 flac 格式")))
         elif recording.size > RECORDING_MAX_BYTES:
-            errors.append(_error(person.pk, "recording", "录音文件不能超过50MB"))
+            errors.append(_error(person.pk, "recording", _("录音文件不能超过50MB")))
     rubric, lines = _rubric_in_use(person.hotline, rubric_id, needs_items=marks is not None)
     values: dict = {}
     if marks is not None:
@@ -557,7 +567,7 @@ def monitoring_save(
         before = {}
         action = "monitoring.create"
     else:
-        before = audit.snapshot(evaluation)
+        before = _monitoring_snapshot(evaluation)
         for k, v in values.items():
             setattr(evaluation, k, v)
         evaluation.rubric, evaluation.evaluator = rubric, actor
@@ -568,8 +578,7 @@ def monitoring_save(
         evaluation.recording.save(recording.name, recording, save=False)
     evaluation.save()
     _freeze(rubric, now)
-    changes = audit.changes_between(before, audit.snapshot(evaluation))
-    changes.pop("marks", None)
+    changes = audit.changes_between(before, _monitoring_snapshot(evaluation))
     audit.record(actor=actor, action=action, target=evaluation, changes=changes)
     return evaluation
 
@@ -598,18 +607,21 @@ def month_confirm(*, actor, team: Team, month: Month, lines: list[MonthLine]) ->
     """
     _require_team(actor, team, "assessment.month_confirm")
     if month.first_day > timezone.localdate():
-        raise DomainError("month_invalid", "该月份尚未开始，不能确认月度得分。")
+        raise DomainError("month_invalid", _("该月份尚未开始，不能确认月度得分。"))
     register = _register_for_update(team, month)
     _require_open(register)
     sheet = queries.month_sheet(team, month)
     given = {line.person_id: line for line in lines}
     known = {row.person.pk for row in sheet.rows}
-    errors = [_error(pid, "form", "该人员不在本班组本月的考核名单中") for pid in given if pid not in known]
+    errors = [_error(pid, "form", _("该人员不在本班组本月的考核名单中")) for pid in given if pid not in known]
     now = timezone.now()
     version = monthly_rules.policy_for(team.hotline, month)
+    people = {row.person.pk: row.person for row in sheet.rows}
     existing = {
         m.person_id: m for m in MonthlyScore.objects.select_for_update().filter(person__in=list(known), month=month.first_day)
     }
+    for m in existing.values():
+        m.person = people[m.person_id]  # for the audit text, without a query per row
     plans: list[tuple[Person, dict]] = []
     for row in sheet.rows:
         if row.settled_elsewhere is not None:
@@ -618,20 +630,20 @@ def month_confirm(*, actor, team: Team, month: Month, lines: list[MonthLine]) ->
         pid = row.person.pk
         reason = (line.deduction_reason or "").strip()
         if len(reason) > REASON_MAX:
-            errors.append(_error(pid, "deduction_reason", f"扣分原因不能超过{REASON_MAX}字"))
+            errors.append(_error(pid, "deduction_reason", _("扣分原因不能超过%(n)s字") % {"n": REASON_MAX}))
             continue
         try:
-            deduction = read_points(line.deduction, what="月度扣分")
+            deduction = read_points(line.deduction, what=_("月度扣分"))
         except ValueError as exc:
             errors.append(_error(pid, "deduction", str(exc)))
             continue
         if deduction and not reason:
-            errors.append(_error(pid, "deduction_reason", "有月度扣分时须填写扣分原因"))
+            errors.append(_error(pid, "deduction_reason", _("有月度扣分时须填写扣分原因")))
             continue
         entered = normalise(line.entered_score)
         if row.has_weeks:
             if entered:
-                errors.append(_error(pid, "entered_score", "已有周考评，月度得分按周考评计算；如需调整请填写月度扣分"))
+                errors.append(_error(pid, "entered_score", _("已有周考评，月度得分按周考评计算；如需调整请填写月度扣分")))
                 continue
             decision = monthly_rules.month_score(row.weekly_scores, deduction)
             values = {
@@ -645,10 +657,10 @@ def month_confirm(*, actor, team: Team, month: Month, lines: list[MonthLine]) ->
             }
         else:
             if not entered:
-                errors.append(_error(pid, "entered_score", "本月没有周考评，请录入月度得分"))
+                errors.append(_error(pid, "entered_score", _("本月没有周考评，请录入月度得分")))
                 continue
             if deduction:
-                errors.append(_error(pid, "deduction", "直接录入月度得分时不另行扣分"))
+                errors.append(_error(pid, "deduction", _("直接录入月度得分时不另行扣分")))
                 continue
             try:
                 score = read_score(entered)
@@ -711,18 +723,18 @@ def register_submit(*, actor, team: Team, month: Month, at: datetime.datetime | 
     register = _register_for_update(team, month)
     _require_open(register)
     if month.first_day > shanghai_date(at):
-        raise DomainError("month_incomplete", "该月份尚未开始，不能提交登记表。")
+        raise DomainError("month_incomplete", _("该月份尚未开始，不能提交登记表。"))
     sheet = queries.month_sheet(team, month)
     missing = [f"{r.person.staff_no} {r.person.name}" for r in sheet.rows if not r.confirmed]
     if missing:
         raise DomainError(
             "month_incomplete",
-            f"以下人员的月度得分尚未确认，不能提交：{'、'.join(missing)}",
+            _("以下人员的月度得分尚未确认，不能提交：%(names)s") % {"names": "、".join(missing)},
             details=[{"field": "form", "message": m} for m in missing],
         )
     version = monthly_rules.policy_for(team.hotline, month)
     if version is None:
-        raise DomainError("policy_missing", f"{month.year}年度政策尚未设置，无法确定登记表截止日（R1），请联系主管。")
+        raise DomainError("policy_missing", _("%(year)s年度政策尚未设置，无法确定登记表截止日（R1），请联系主管。") % {"year": month.year})
     timeliness = monthly_rules.timeliness(month, shanghai_date(at), version)
     return transition(register, SUBMIT, actor=actor, at=at, deadline=timeliness.deadline, late=timeliness.late)
 
@@ -740,9 +752,9 @@ def register_return(*, actor, register: Register, reason: str) -> Register:
     reason = (reason or "").strip()
     permissions.require(actor, "assessment.register_review")
     if not reason:
-        raise DomainError("invalid", "请填写退回原因。")
+        raise DomainError("invalid", _("请填写退回原因。"))
     if len(reason) > COMMENT_MAX:
-        raise DomainError("invalid", f"退回原因不能超过{COMMENT_MAX}字。")
+        raise DomainError("invalid", _("退回原因不能超过%(n)s字。") % {"n": COMMENT_MAX})
     return transition(register, RETURN, actor=actor, at=timezone.now(), reason=reason)
 
 
@@ -771,11 +783,11 @@ def score_correct(*, actor, monthly_score: MonthlyScore, new_score, reason: str)
         value = None
     reason = (reason or "").strip()
     if not reason:
-        errors.append({"field": "reason", "message": "请填写更正原因"})
+        errors.append({"field": "reason", "message": _("请填写更正原因")})
     elif len(reason) > COMMENT_MAX:
-        errors.append({"field": "reason", "message": f"更正原因不能超过{COMMENT_MAX}字"})
+        errors.append({"field": "reason", "message": _("更正原因不能超过%(n)s字") % {"n": COMMENT_MAX}})
     if value is not None and value == score.score:
-        errors.append({"field": "new_score", "message": "新值与原值相同"})
+        errors.append({"field": "new_score", "message": _("新值与原值相同")})
     if errors:
         raise DomainError("invalid", details=errors)
     correction = ScoreCorrection.objects.create(

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from stardesk.accounts import permissions
@@ -25,14 +26,15 @@ from stardesk.assessment.forms import (
 )
 from stardesk.assessment.models import EvaluationMode, MonitoringEvaluation, MonthlyScore, Rubric
 from stardesk.assessment.register_workflow import ACCEPT, RETURN, SUBMIT, allowed
+from stardesk.assessment.templatetags.assessment_tags import score as shown_score
 from stardesk.assessment.rubric_scoring import FORMULA_ZH
 from stardesk.assessment.weeks import IsoWeek
 from stardesk.core.errors import DomainError, NotFound
 from stardesk.people.models import Hotline, Person, Team
 from stardesk.policy.conventions import Month
 
-WEEK_RULE_ZH = "一周（周一至周日）归属于其周四所在的月份，与 ISO 周编号的归年规则一致；每月有4或5个考评周。"
-MONTH_RULE_ZH = (
+WEEK_RULE_ZH = gettext_lazy("一周（周一至周日）归属于其周四所在的月份，与 ISO 周编号的归年规则一致；每月有4或5个考评周。")
+MONTH_RULE_ZH = gettext_lazy(
     "M3：月度得分 = 本月各周考评得分的平均值 − 月度扣分，限定在 0–100 分，保留一位小数（四舍五入）。"
     "本月没有周考评的人员没有计算得分，须由班长录入月度得分，否则不能提交登记表。"
 )
@@ -75,6 +77,12 @@ def _chosen_team(request, teams: list[Team]) -> Team | None:
         if str(t.pk) == wanted:
             return t
     return teams[0] if teams else None
+
+
+def _reraise_denied(error: DomainError) -> None:
+    """A refusal for lack of rights stays a 403 / 404 page; only bad input becomes a message."""
+    if error.status != 400:
+        raise error
 
 
 def _details_by_person(error: DomainError) -> dict:
@@ -165,6 +173,7 @@ def rubric_edit(request, pk):
         try:
             services.rubric_save(actor=request.user, rubric=rubric, name=name, sections=sections)
         except DomainError as exc:
+            _reraise_denied(exc)
             if exc.code != "rubric_invalid":
                 raise
             errors = _details_by_field(exc)
@@ -259,6 +268,7 @@ def week_grid(request, team_id, week):
         try:
             result = services.week_save(actor=request.user, team=team, week=week, cells=cells)
         except DomainError as exc:
+            _reraise_denied(exc)
             if exc.code != "week_invalid" or not exc.details:
                 messages.error(request, exc.message)
                 return redirect(request.path)
@@ -285,7 +295,7 @@ def week_grid(request, team_id, week):
                 "person": r.person,
                 "evaluation": e,
                 "items_mode": e is not None and e.mode == EvaluationMode.ITEMS,
-                "score": score if score is not None else (format(e.score, "f") if e else ""),
+                "score": score if score is not None else (shown_score(e.score) if e else ""),
                 "comment": comment if comment is not None else (e.comment if e else ""),
                 "errors": errors.get(r.person.pk, {}),
             }
@@ -299,6 +309,7 @@ def week_grid(request, team_id, week):
             "week": week,
             "rows": rows,
             "form_errors": [m for pid, f in errors.items() for k, m in f.items() if k == "form"],
+            "has_errors": bool(errors),
             "can_write": can_write and sheet.editable and sheet.started,
             "prev_week": week.prev(),
             "next_week": week.next(),
@@ -326,6 +337,7 @@ def week_items(request, team_id, week, person_id):
         try:
             services.week_save(actor=request.user, team=team, week=week, cells=[cell], rubric_id=rubric_id)
         except DomainError as exc:
+            _reraise_denied(exc)
             if exc.code != "week_invalid" or not exc.details:
                 messages.error(request, exc.message)
                 return redirect(request.path)
@@ -426,6 +438,7 @@ def month_page(request, team_id, month):
             try:
                 services.month_confirm(actor=request.user, team=team, month=month, lines=lines)
             except DomainError as exc:
+                _reraise_denied(exc)
                 if exc.code != "month_invalid" or not exc.details:
                     messages.error(request, exc.message)
                     return redirect(request.path)
@@ -446,6 +459,7 @@ def month_page(request, team_id, month):
             try:
                 register = services.register_submit(actor=request.user, team=team, month=month)
             except DomainError as exc:
+                _reraise_denied(exc)
                 messages.error(request, exc.message)
             else:
                 if register.late:
@@ -463,9 +477,9 @@ def month_page(request, team_id, month):
         rows.append(
             {
                 "row": r,
-                "deduction": p["deduction"] if p else (format(m.deduction, "f") if m and m.deduction else ""),
+                "deduction": p["deduction"] if p else (shown_score(m.deduction) if m and m.deduction else ""),
                 "reason": p["reason"] if p else (m.deduction_reason if m else ""),
-                "entered": p["entered"] if p else (format(m.score, "f") if m and m.source == "entered" and m.score is not None else ""),
+                "entered": p["entered"] if p else (shown_score(m.score) if m and m.source == "entered" and m.score is not None else ""),
                 "errors": errors.get(r.person.pk, {}),
             }
         )
@@ -525,6 +539,7 @@ def register_review(request, team_id, month):
         else:
             raise Http404
     except DomainError as exc:
+        _reraise_denied(exc)
         messages.error(request, exc.message)
     next_url = request.POST.get("next")
     if next_url == "registers":
@@ -551,6 +566,7 @@ def registers(request):
             "next_month": month.next(),
             "lines": lines,
             "status_counts": [(st, counts.get(st, 0)) for st in queries.DueStatus],
+            "matrix": queries.registers_matrix(request.user, [month.plus(-i) for i in range(5, -1, -1)]),
             "can_review": permissions.has(request.user, "assessment.register_review"),
             "today": today,
         },
@@ -573,6 +589,7 @@ def score_correct(request, pk):
                 actor=request.user, monthly_score=score, new_score=form.cleaned_data["new_score"], reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
+            _reraise_denied(exc)
             if not exc.details:
                 messages.error(request, exc.message)
                 return redirect("assessment:month", team_id=score.team_id, month=f"{score.month:%Y-%m}")
@@ -677,6 +694,7 @@ def _monitoring_form(request, evaluation):
                     rubric_id=int(request.POST["rubric"]) if request.POST.get("rubric", "").isdigit() else None,
                 )
             except DomainError as exc:
+                _reraise_denied(exc)
                 if not exc.details:
                     messages.error(request, exc.message)
                 else:

@@ -45,6 +45,9 @@
 
   document.querySelectorAll("form[data-grid]").forEach(function (grid) {
     var dirty = false;
+    // After a refused save, the cursor waits in the first cell to fix.
+    var firstBad = grid.querySelector(".grid-cell.is-invalid:not([disabled])");
+    if (firstBad) focus(firstBad);
 
     grid.addEventListener("keydown", function (e) {
       var cell = e.target.closest(".grid-cell");
