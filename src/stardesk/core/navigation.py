@@ -23,7 +23,10 @@ class Entry:
 SECTIONS: list[tuple[str, list[Entry]]] = [
     (
         _("工作台"),
-        [Entry(_("首页"), "home", "house", ALL)],
+        [
+            Entry(_("首页"), "home", "house", ALL),
+            Entry(_("我的星级进度"), "yearly_policy:my_standing", "star", frozenset({Role.AGENT})),
+        ],
     ),
     (
         _("人员"),

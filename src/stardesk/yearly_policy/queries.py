@@ -92,3 +92,20 @@ def quota_preview(hotline: Hotline, policy: YearlyPolicy, day: datetime.date, *,
 
 def revisions_of(record: CyclePolicy) -> QuerySet:
     return record.revisions.order_by("-number")
+
+
+def policy_for_year_or_before(hotline: Hotline | int, year: int) -> PolicyVersion | None:
+    """The policy of cycle `year`, or while it does not exist yet the latest earlier one (P1: it would be copied)."""
+    record = (
+        CyclePolicy.objects.filter(hotline=hotline, year__lte=year).select_related("hotline").order_by("-year").first()
+    )
+    return PolicyVersion(record.policy(), record.version, record) if record is not None else None
+
+
+def person_for_standing(user, pk) -> Person:
+    """T2: the person, their team leader, the supervisor and the committee of the hotline (and the group
+    administrator); anyone else gets NotFound, never a hint that the person exists."""
+    try:
+        return permissions.people_visible_to(user).select_related("team", "team__leader", "hotline").get(pk=pk)
+    except Person.DoesNotExist:
+        raise NotFound() from None

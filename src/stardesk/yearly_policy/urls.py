@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:year>/history/", views.year_history, name="history"),
     path("<int:year>/export/", views.year_export, name="export"),
     path("<int:year>/freeze/", views.year_freeze, name="freeze"),
+    path("standing/", views.my_standing, name="my_standing"),
+    path("standing/<int:person_pk>/", views.person_standing, name="standing"),
 ]

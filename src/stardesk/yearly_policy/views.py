@@ -24,7 +24,9 @@ from stardesk.people.models import Hotline
 from stardesk.policy.reasons import basis
 from stardesk.yearly_policy import queries, services
 from stardesk.yearly_policy.forms import FreezeForm, ImportForm, NewYearForm, PolicyForm, ReferenceDayForm
+from stardesk.yearly_policy.person_facts import person_facts
 from stardesk.yearly_policy.policy_fields import field_title, grouped, shown_raw
+from stardesk.yearly_policy.standing_report import standing_report
 
 QUOTA_FIELDS = ("c4_quota_rounding", "q1_ratio_level1", "q1_ratio_level2", "q1_ratio_level3")
 
@@ -311,3 +313,37 @@ def year_freeze(request, year):
     else:
         messages.success(request, _("%(year)d 年度政策已冻结，不能再修改。") % {"year": record.year})
     return redirect(_url(request, record.hotline, "year", record.year))
+
+
+@login_required
+def my_standing(request):
+    """The sidebar's 「我的星级进度」: the page of the person linked to the account."""
+    if not request.user.person_id:
+        return render(request, "yearly_policy/standing_none.html", status=404)
+    return redirect("yearly_policy:standing", request.user.person_id)
+
+
+@login_required
+def person_standing(request, person_pk):
+    try:
+        person = queries.person_for_standing(request.user, person_pk)
+    except DomainError:
+        raise Http404 from None
+    day_form = ReferenceDayForm(request.GET or None)
+    day = timezone.localdate()
+    if day_form.is_valid() and day_form.cleaned_data["on"]:
+        day = day_form.cleaned_data["on"]
+    in_force = queries.policy_for_year_or_before(person.hotline, day.year)
+    report = None
+    if in_force is not None:
+        report = standing_report(person_facts(person), in_force, day)
+    return render(request, "yearly_policy/standing.html", {
+        "person": person,
+        "report": report,
+        "in_force": in_force,
+        "day": day,
+        "day_form": day_form,
+        "is_self": request.user.person_id == person.pk,
+        "can_see_policy": permissions.has(request.user, "policy.view"),
+        "hotline_query": _hotline_query(request, person.hotline),
+    })
