@@ -267,3 +267,11 @@ def test_a_correction_without_reason_is_refused_on_the_page(client, supervisor, 
     assert "该事件已有确认或申诉裁决，修改须填写更正理由" in response.content.decode()
     veto.refresh_from_db()
     assert veto.sanction == "revoke" and veto.description == "客户来电态度生硬"
+
+
+def test_empty_form_says_what_is_missing(client, leader):
+    client.force_login(leader)
+    html = client.post(reverse("events:create"), {}).content.decode()
+    for message in ("请填写工号。", "请填写日期。", "请选择类别。", "请填写事件说明。"):
+        assert message in html
+    assert not Event.objects.exists()

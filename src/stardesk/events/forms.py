@@ -72,15 +72,27 @@ class EventForm(forms.Form):
     staff_no = forms.CharField(
         label=_("工号"),
         max_length=30,
+        error_messages={"required": _("请填写工号。")},
         widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off", "inputmode": "numeric"}),
     )
-    date = forms.DateField(label=_("日期"), widget=DATE_WIDGET)
-    category = forms.ChoiceField(label=_("类别"), choices=[("", _("请选择类别")), *Category.choices], widget=_select())
+    date = forms.DateField(
+        label=_("日期"),
+        widget=DATE_WIDGET,
+        error_messages={"required": _("请填写日期。"), "invalid": _("日期格式应为 2025-03-01。")},
+    )
+    category = forms.ChoiceField(
+        label=_("类别"),
+        choices=[("", _("请选择类别")), *Category.choices],
+        widget=_select(),
+        error_messages={"required": _("请选择类别。"), "invalid_choice": _("请选择列出的类别。")},
+    )
     severity = forms.ChoiceField(
         label=_("严重程度"), required=False, choices=[("", _("—")), *Severity.choices], widget=_select()
     )
     sanction = forms.ChoiceField(label=_("处理"), required=False, choices=[], widget=_select())
-    description = forms.CharField(label=_("说明"), max_length=2000, widget=_textarea(4))
+    description = forms.CharField(
+        label=_("说明"), max_length=2000, widget=_textarea(4), error_messages={"required": _("请填写事件说明。")}
+    )
     evidence_text = forms.CharField(
         label=_("证据说明"),
         required=False,

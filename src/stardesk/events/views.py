@@ -117,7 +117,8 @@ def event_create(request):
     if request.GET.get("category"):
         initial["category"] = request.GET["category"]
     hotline = request.user.hotline or (person.hotline if person else None)
-    form = EventForm(request.POST or None, request.FILES or None, hotline=hotline, initial=initial)
+    posted = request.method == "POST"
+    form = EventForm(request.POST if posted else None, request.FILES if posted else None, hotline=hotline, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             target = person if person is not None and person.staff_no == form.cleaned_data["staff_no"] else None
@@ -142,7 +143,7 @@ def event_edit(request, pk):
     settled = services.is_settled(event)
     initial = {name: getattr(event, name) for name in services.EVENT_FIELDS}
     form = EventForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         hotline=event.hotline,
         event=event,
         settled=settled,
