@@ -42,7 +42,7 @@ class ImportRun(models.Model):
         indexes = [models.Index(fields=["hotline", "-at"])]
 
     def __str__(self):
-        return f"{self.sheet_title}导入 {self.file_name}"
+        return str(_("%(sheet)s导入 %(file)s") % {"sheet": self.sheet_title, "file": self.file_name})
 
     @property
     def sheet_title(self) -> str:

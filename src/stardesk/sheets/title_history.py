@@ -61,7 +61,7 @@ class _Spell:
 
 def _describe(spell: TitleSpell) -> str:
     ended = f"{spell.end:%Y-%m-%d}" if spell.end else str(_("仍持有"))
-    return f"{spell.level}星 {spell.start:%Y-%m-%d}–{ended}"
+    return str(_("%(level)s星 %(start)s–%(end)s") % {"level": spell.level, "start": f"{spell.start:%Y-%m-%d}", "end": ended})
 
 
 def check_row(row: Row, problems: Problems) -> bool:
