@@ -14,6 +14,8 @@ MESSAGES = {
     "locked": _("记录已锁定，不能修改。"),
     "import_invalid": _("导入文件有错误，未保存任何数据。"),
     "import_unreadable": _("无法读取该文件。"),
+    "import_too_large": _("文件过大，请分批导入。"),
+    "import_missing_headers": _("文件缺少必需的列。"),
     "policy_frozen": _("该年度政策已冻结，不能修改。"),
     "policy_invalid": _("政策参数有误。"),
     "policy_exists": _("该热线的这个年度已有政策。"),
