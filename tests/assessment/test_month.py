@@ -121,3 +121,13 @@ def test_m3_weekly_scores_of_other_months_do_not_count(leader, team, members, ma
     services.month_confirm(actor=leader, team=team, month=march, lines=[])
     assert MonthlyScore.objects.get(person=members[0]).weeks_count == 1
     assert MonthlyScore.objects.get(person=members[0]).score == D("90.0")
+
+
+def test_m3_only_confirmed_scores_are_read_by_later_rules(leader, team, members, march):
+    from stardesk.policy.conventions import Month
+
+    enter_march(leader, team, {members[0]: ["90", "91"], members[1]: ["80"]})
+    services.month_confirm(actor=leader, team=team, month=march, lines=[])
+    enter_week(leader, team, march_weeks()[0], {members[1]: "85"})  # un-confirms 李四's March
+    scores = queries.confirmed_scores([m.pk for m in members], Month(2025, 1), Month(2025, 12))
+    assert scores == {members[0].pk: {Month(2025, 3): D("90.5")}}

@@ -265,3 +265,10 @@ def test_r1_supervisor_sees_each_teams_status_for_each_of_six_months(supervisor,
     assert {status for name, cells in rows.items() for month, status in cells if (name, month) != ("一班", "2025-03")} == {
         queries.DueStatus.OVERDUE
     }
+
+
+def test_r1_a_month_is_handed_in_only_after_it_has_ended(leader, team, confirmed_march):
+    with pytest.raises(DomainError) as refused:
+        submit(leader, team, confirmed_march, shanghai(2025, 3, 31, 23, 59))
+    assert refused.value.message == "本月尚未结束，月底之后才能提交登记表。"
+    assert submit(leader, team, confirmed_march, shanghai(2025, 4, 1, 0, 0)).state == RegisterState.SUBMITTED

@@ -89,7 +89,7 @@ class PersonChoiceField(forms.ModelChoiceField):
 class MonitoringForm(forms.Form):
     person = PersonChoiceField(label=_("客服人员"), queryset=Person.objects.none(), widget=forms.Select(attrs={"class": "form-select"}))
     call_no = forms.CharField(label=_("录音编号"), max_length=60, widget=forms.TextInput(attrs={"class": "form-control"}))
-    call_date = forms.DateField(label=_("通话日期"), widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}))
+    call_date = forms.DateField(label=_("通话日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"class": "form-control", "type": "date"}))
     recording = forms.FileField(
         label=_("录音文件"),
         required=False,

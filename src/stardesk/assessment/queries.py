@@ -411,6 +411,23 @@ def team_registers(team: Team, months: list[Month]) -> dict[Month, Register]:
     return {Month.of(r.month): r for r in found}
 
 
+# --- confirmed scores, for the rules that read them (M4, M6, M7, X5) ----------------
+
+
+def confirmed_scores(people, first: Month, last: Month) -> dict[int, dict[Month, Decimal]]:
+    """Each person's confirmed monthly scores from `first` to `last` (one query): person id → {month: score}.
+
+    A month whose score is not confirmed (or was un-confirmed by a later weekly change) is absent.
+    """
+    found: dict[int, dict[Month, Decimal]] = {}
+    rows = MonthlyScore.objects.filter(
+        person__in=people, month__range=(first.first_day, last.first_day), confirmed_at__isnull=False, score__isnull=False
+    ).values_list("person_id", "month", "score")
+    for person_id, month, score in rows:
+        found.setdefault(person_id, {})[Month.of(month)] = score
+    return found
+
+
 # --- one person ---------------------------------------------------------------
 
 

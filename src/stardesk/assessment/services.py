@@ -722,8 +722,8 @@ def register_submit(*, actor, team: Team, month: Month, at: datetime.datetime | 
     at = at or timezone.now()
     register = _register_for_update(team, month)
     _require_open(register)
-    if month.first_day > shanghai_date(at):
-        raise DomainError("month_incomplete", _("该月份尚未开始，不能提交登记表。"))
+    if shanghai_date(at) <= month.last_day:
+        raise DomainError("month_incomplete", _("本月尚未结束，月底之后才能提交登记表。"))
     sheet = queries.month_sheet(team, month)
     missing = [f"{r.person.staff_no} {r.person.name}" for r in sheet.rows if not r.confirmed]
     if missing:

@@ -352,7 +352,7 @@ def week_items(request, team_id, week, person_id):
             )
         messages.success(request, _("%(name)s 本周的逐项扣分已保存。") % {"name": person.name})
         return redirect("assessment:week_grid", team_id=team.pk, week=str(week))
-    if evaluation is not None and evaluation.mode == EvaluationMode.ITEMS and evaluation.rubric_id:
+    if evaluation is not None and evaluation.mode == EvaluationMode.ITEMS and evaluation.rubric_id and not request.GET.get("fresh"):
         rubric = evaluation.rubric
     else:
         rubric = services.rubric_current(hotline=team.hotline)
@@ -388,6 +388,7 @@ def _items_context(team, week, person, evaluation, rubric, marks, comment, error
         "comment": comment,
         "errors": errors,
         "formula": FORMULA_ZH,
+        "register_open": sheet_register is None or sheet_register.is_open,
         "editable": (sheet_register is None or sheet_register.is_open) and rubric.pk == _current_rubric_id(team.hotline),
     }
 
