@@ -10,6 +10,7 @@ urlpatterns = [
     path("policy/", include("stardesk.yearly_policy.urls")),
     path("assessment/", include("stardesk.assessment.urls")),
     path("events/", include("stardesk.events.urls")),
+    path("cycle/", include("stardesk.cycle.urls")),
     path("api/", include("stardesk.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

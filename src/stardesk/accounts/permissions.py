@@ -43,6 +43,16 @@ PERMISSIONS: dict[str, set[str]] = {
     "assessment.register_submit": {Role.LEADER},
     "assessment.register_review": {Role.SUPERVISOR, Role.ADMIN},
     "assessment.score_correct": {Role.SUPERVISOR, Role.ADMIN},
+    # The yearly star cycle (Y, E, Q): the supervisor runs it, leaders check their team, agents apply for themselves.
+    "cycle.view": {Role.LEADER, Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
+    "cycle.manage": {Role.SUPERVISOR, Role.ADMIN},
+    "cycle.apply": {Role.AGENT},
+    "cycle.apply_for_team": {Role.LEADER, Role.SUPERVISOR, Role.ADMIN},
+    "cycle.flag": {Role.LEADER, Role.SUPERVISOR, Role.ADMIN},
+    "cycle.review": {Role.LEADER, Role.SUPERVISOR, Role.ADMIN},
+    "cycle.close_decision": {Role.COMMITTEE, Role.ADMIN},  # K4: the committee closes its decision
+    "cycle.export": {Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
+    "cycle.import": {Role.SUPERVISOR, Role.ADMIN},
 }
 
 

@@ -72,6 +72,23 @@ MESSAGES = {
     "person_already_linked": _("该人员已关联其他账号。"),
     "own_account": _("不能通过此功能修改自己的账号。"),
     "leader_still_leads": _("该账号仍是班组的班长，请先为班组更换班长。"),
+    "cycle_exists": _("该热线这个年度已开始评定。"),
+    "cycle_invalid": _("评定信息有误，请检查后重试。"),
+    "cycle_policy_frozen": _("该年度政策已冻结（评定已结束），不能再开始该年度的评定。"),
+    "cycle_illegal_move": _("评定步骤只能按顺序进入下一步。"),
+    "cycle_step_closed": _("评定当前步骤不能进行此操作。"),
+    "cycle_policy_current": _("评定已在使用该政策的最新版本。"),
+    "application_exists": _("本年度已经申报，每人每年只能申报一个星级。"),
+    "application_person": _("只能为本人或本班组成员申报。"),
+    "application_withdrawn": _("该申报已撤回。"),
+    "application_reason_required": _("班长推荐“表现突出”须填写书面推荐理由（E1）。"),
+    "application_not_eligible": _("不符合申报条件的申报不能推荐。"),
+    "review_reason_required": _("不推荐须填写理由。"),
+    "correction_reason_required": _("更正须填写理由。"),
+    "correction_unchanged": _("更正内容与原申报相同。"),
+    "reviews_pending": _("还有符合条件的申报未经班长审核，不能确定推荐名单。"),
+    "quota_exceeded": _("推荐人数超过名额，系统拒绝确定该名单。"),
+    "what_if_invalid": _("假设的政策参数有误。"),
 }
 
 

@@ -50,6 +50,13 @@ SECTIONS: list[tuple[str, list[Entry]]] = [
         ],
     ),
     (
+        _("星级评定"),
+        [
+            Entry(_("年度评定"), "cycle:index", "award", READERS),
+            Entry(_("我的申报"), "cycle:mine", "star-half", frozenset({Role.AGENT})),
+        ],
+    ),
+    (
         _("管理"),
         [
             Entry(_("年度政策"), "yearly_policy:index", "sliders", READERS),
