@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "stardesk.yearly_policy",
     "stardesk.assessment",
     "stardesk.events",
+    "stardesk.exams",
     "stardesk.cycle",
     "stardesk.api",
     "stardesk.demo",

@@ -43,6 +43,10 @@ PERMISSIONS: dict[str, set[str]] = {
     "assessment.register_submit": {Role.LEADER},
     "assessment.register_review": {Role.SUPERVISOR, Role.ADMIN},
     "assessment.score_correct": {Role.SUPERVISOR, Role.ADMIN},
+    # Exams (X1–X4, J1): the supervisor runs the bank, papers and sittings, the committee reads; people sit them.
+    "exams.view": {Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
+    "exams.edit": {Role.SUPERVISOR, Role.ADMIN},
+    "exams.sit": {Role.AGENT, Role.LEADER},
     # The yearly star cycle (Y, E, Q): the supervisor runs it, leaders check their team, agents apply for themselves.
     "cycle.view": {Role.LEADER, Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
     "cycle.manage": {Role.SUPERVISOR, Role.ADMIN},

@@ -50,6 +50,15 @@ SECTIONS: list[tuple[str, list[Entry]]] = [
         ],
     ),
     (
+        _("考试"),
+        [
+            Entry(_("题库"), "exams:bank", "collection", frozenset({Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN})),
+            Entry(_("试卷"), "exams:blueprints", "file-earmark-text", frozenset({Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN})),
+            Entry(_("考试场次"), "exams:sittings", "calendar-event", frozenset({Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN})),
+            Entry(_("我的考试"), "exams:mine", "pencil-square", frozenset({Role.AGENT, Role.LEADER})),
+        ],
+    ),
+    (
         _("星级评定"),
         [
             Entry(_("年度评定"), "cycle:index", "award", READERS),
