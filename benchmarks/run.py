@@ -83,7 +83,7 @@ class Bench:
 
 # -- organisation ------------------------------------------------------------------
 
-KIND_WORDS = {"hotlines": "热线", "teams": "班组", "people": "人员", "titles": "星级记录", "accounts": "账号", "audit": "审计记录", "policies": "年度政策"}
+KIND_WORDS = {"hotlines": "热线", "teams": "班组", "people": "人员", "titles": "星级记录", "accounts": "账号", "audit": "审计记录", "policies": "年度政策", "cycle": "评定年度"}
 
 
 
