@@ -9,7 +9,6 @@ from stardesk.assessment.weeks import IsoWeek
 from stardesk.policy.conventions import Month
 from stardesk.policy.yearly import YearlyPolicy, policy_to_dict
 from stardesk.yearly_policy.models import CyclePolicy
-from tests.factories import PersonFactory
 
 
 @pytest.fixture
@@ -49,11 +48,3 @@ def enter_week(leader, team, week, scores: dict, comment=""):
 
 def shanghai(*args) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime(*args), timezone.get_default_timezone())
-
-
-@pytest.fixture
-def big_team(team):
-    def make(n):
-        return [PersonFactory(team=team, staff_no=f"5{i:03d}", name=f"客服{i}") for i in range(n)]
-
-    return make

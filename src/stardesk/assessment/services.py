@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +22,6 @@ from stardesk.assessment.models import (
     MonitoringEvaluation,
     MonthlyScore,
     Register,
-    RegisterState,
     Rubric,
     RubricItem,
     RubricSection,

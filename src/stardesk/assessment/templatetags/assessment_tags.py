@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -21,3 +22,15 @@ def score(value) -> str:
         return ""
     value = Decimal(value)
     return str(int(value)) if value == value.to_integral_value() else format(value.normalize(), "f")
+
+
+@register.filter
+def month_label(month) -> str:
+    """A policy Month as people say it: 2025年3月."""
+    return gettext("%(year)s年%(month)s月") % {"year": month.year, "month": month.month}
+
+
+@register.filter
+def week_label(week) -> str:
+    """An ISO week as people say it: 2025年第14周."""
+    return gettext("%(year)s年第%(week)s周") % {"year": week.year, "week": week.week}
