@@ -272,3 +272,21 @@ def test_r1_a_month_is_handed_in_only_after_it_has_ended(leader, team, confirmed
         submit(leader, team, confirmed_march, shanghai(2025, 3, 31, 23, 59))
     assert refused.value.message == "本月尚未结束，月底之后才能提交登记表。"
     assert submit(leader, team, confirmed_march, shanghai(2025, 4, 1, 0, 0)).state == RegisterState.SUBMITTED
+
+
+def test_r1_a_score_confirmed_in_another_teams_open_month_does_not_complete_this_register(leader, other_leader, team, other_team, members, march):
+    # given 李四 scored and confirmed in 一班's March (not handed in), then moved to 二班
+    for week in march_weeks():
+        enter_week(leader, team, week, {members[0]: "90", members[1]: "90"})
+    services.month_confirm(actor=leader, team=team, month=march, lines=[])
+    members[1].team = other_team
+    members[1].save()
+    # then 二班 cannot hand in March on that score: its leader confirms it (moving it to 二班) first
+    with pytest.raises(DomainError) as refused:
+        submit(other_leader, other_team, march)
+    assert refused.value.code == "month_incomplete"
+    services.month_confirm(actor=other_leader, team=other_team, month=march, lines=[])
+    assert MonthlyScore.objects.get(person=members[1]).team == other_team
+    assert submit(other_leader, other_team, march).state == RegisterState.SUBMITTED
+    # and 一班's March no longer lists 李四
+    assert [r.person for r in queries.month_sheet(team, march).rows] == [members[0]]

@@ -198,6 +198,7 @@ class MonthRow:
     monthly: MonthlyScore | None
     decision: monthly_rules.MonthDecision | None
     settled_elsewhere: Team | None = None  # confirmed in another team's handed-in register
+    team_id: int | None = None  # the team whose month this row is on
     corrections: list[ScoreCorrection] = field(default_factory=list)  # R2, oldest first
 
     @property
@@ -210,7 +211,10 @@ class MonthRow:
 
     @property
     def confirmed(self) -> bool:
-        return self.settled_elsewhere is not None or (self.monthly is not None and self.monthly.is_confirmed)
+        """Confirmed for this team's register (or settled in another team's handed-in one)."""
+        if self.settled_elsewhere is not None:
+            return True
+        return self.monthly is not None and self.monthly.team_id == self.team_id and self.monthly.is_confirmed
 
     @property
     def stale(self) -> bool:
@@ -290,7 +294,7 @@ def month_sheet(team: Team, month: Month) -> MonthSheet:
         deduction = score.deduction if score is not None else Decimal(0)
         decision = monthly_rules.month_score(scores, deduction) if scores else None
         elsewhere = handed_in.get(score.team_id) if score is not None and score.team_id != team.pk else None
-        rows.append(MonthRow(p, evaluations, score, decision, elsewhere))
+        rows.append(MonthRow(p, evaluations, score, decision, elsewhere, team_id=team.pk))
     if monthly:
         corrections: dict[int, list[ScoreCorrection]] = {}
         for c in ScoreCorrection.objects.filter(monthly_score__in=[m.pk for m in monthly.values()]).order_by("at", "id"):
