@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, TextChoices
+from django.db.models import Count, Prefetch, Q, QuerySet, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -347,16 +347,21 @@ def registers_due(user, month: Month) -> list[DueLine]:
         for r in Register.objects.filter(team__in=teams, month=month.first_day).select_related("submitted_by", "accepted_by")
     }
     team_ids = [t.pk for t in teams]
-    members: dict[int, int] = {}
-    for team_id in Person.objects.filter(team__in=team_ids).filter(active_during(month.first_day, month.last_day)).values_list(
-        "team_id", flat=True
-    ):
-        members[team_id] = members.get(team_id, 0) + 1
-    confirmed: dict[int, int] = {}
-    for team_id in MonthlyScore.objects.filter(
-        team__in=team_ids, month=month.first_day, confirmed_at__isnull=False
-    ).values_list("team_id", flat=True):
-        confirmed[team_id] = confirmed.get(team_id, 0) + 1
+    members = dict(
+        Person.objects.filter(team__in=team_ids)
+        .filter(active_during(month.first_day, month.last_day))
+        .order_by()
+        .values("team_id")
+        .annotate(n=Count("pk"))
+        .values_list("team_id", "n")
+    )
+    confirmed = dict(
+        MonthlyScore.objects.filter(team__in=team_ids, month=month.first_day, confirmed_at__isnull=False)
+        .order_by()
+        .values("team_id")
+        .annotate(n=Count("pk"))
+        .values_list("team_id", "n")
+    )
     deadlines: dict[int, datetime.date | None] = {}
     lines = []
     for t in teams:
