@@ -101,12 +101,22 @@ class Shown:
     changes: list[Change] = field(default_factory=list)
 
 
+def _field_order(target_type: str, names) -> list[str]:
+    """The model's own field order: PostgreSQL's jsonb keeps no key order."""
+    model = _model(target_type)
+    if model is None:
+        return sorted(names)
+    position = {f.name: i for i, f in enumerate(model._meta.get_fields())}
+    return sorted(names, key=lambda name: (position.get(name, len(position)), name))
+
+
 def describe(entries) -> list[Shown]:
     shown = []
     for entry in entries:
         changes = []
         data = entry.changes if isinstance(entry.changes, dict) else {}
-        for name, pair in data.items():
+        for name in _field_order(entry.target_type, data):
+            pair = data[name]
             old, new = (pair if isinstance(pair, (list, tuple)) and len(pair) == 2 else (None, pair))
             if old in (None, "") and new in (None, ""):
                 continue  # a new record's empty field says nothing

@@ -1,8 +1,11 @@
 """Writing the audit trail: called inside the service that makes the change (same transaction)."""
 import datetime
+import json
 from decimal import Decimal
 
-from django.db import models
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models
+from django.utils import timezone
 
 from stardesk.audit.models import AuditEntry
 
@@ -49,9 +52,34 @@ def record(*, actor, action: str, target: models.Model, changes: dict | None = N
     return entry
 
 
+_COPY_COLUMNS = (
+    "at", "actor_id", "actor_name", "hotline_id", "action",
+    "target_type", "target_id", "target_repr", "changes", "note",
+)
+
+
 def record_many(entries: list[AuditEntry]) -> None:
-    """Bulk imports write their entries in one statement."""
-    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+    """Bulk imports write their entries in bulk, in the caller's transaction.
+
+    On PostgreSQL the rows are streamed with COPY: a 20,000-row import writes
+    20,000 entries, and COPY does that in a fraction of a multi-row INSERT's time.
+    """
+    if not entries:
+        return
+    if connection.vendor != "postgresql":
+        AuditEntry.objects.bulk_create(entries, batch_size=2000)
+        return
+    now = timezone.now()
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _COPY_COLUMNS)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for e in entries:
+                copy.write_row((
+                    e.at or now, e.actor_id, e.actor_name, e.hotline_id, e.action,
+                    e.target_type, e.target_id, e.target_repr,
+                    json.dumps(e.changes, ensure_ascii=False, cls=DjangoJSONEncoder), e.note,
+                ))
 
 
 def entry_for(*, actor, action: str, target: models.Model, changes: dict, hotline, note: str = "") -> AuditEntry:
