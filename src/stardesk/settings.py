@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "stardesk.events",
     "stardesk.exams",
     "stardesk.cycle",
+    "stardesk.payouts",
     "stardesk.api",
     "stardesk.demo",
 ]

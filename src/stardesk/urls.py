@@ -12,6 +12,7 @@ urlpatterns = [
     path("events/", include("stardesk.events.urls")),
     path("cycle/", include("stardesk.cycle.urls")),
     path("exams/", include("stardesk.exams.urls")),
+    path("payouts/", include("stardesk.payouts.urls")),
     path("api/", include("stardesk.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -57,6 +57,14 @@ PERMISSIONS: dict[str, set[str]] = {
     "cycle.close_decision": {Role.COMMITTEE, Role.ADMIN},  # K4: the committee closes its decision
     "cycle.export": {Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
     "cycle.import": {Role.SUPERVISOR, Role.ADMIN},
+    # Monthly allowance, M6 proposals and ratings (M4–M7): leaders read their team, agents their own lines.
+    "payouts.view_all": {Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
+    "payouts.view_team": {Role.LEADER},
+    "payouts.export": {Role.LEADER, Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
+    "payouts.recompute": {Role.SUPERVISOR, Role.ADMIN},
+    "payouts.low_score_decide": {Role.SUPERVISOR, Role.ADMIN},
+    # Imports of monthly scores, call monitoring and events (月度考核, 监听评分, 奖惩事件).
+    "imports.assessment": {Role.SUPERVISOR, Role.ADMIN},
 }
 
 

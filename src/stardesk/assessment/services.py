@@ -760,7 +760,12 @@ def register_return(*, actor, register: Register, reason: str) -> Register:
 def register_accept(*, actor, register: Register) -> Register:
     """R2: the supervisor accepts the register; the team's month is locked from now on."""
     register = _review_scope(actor, register)
-    return transition(register, ACCEPT, actor=actor, at=timezone.now())
+    register = transition(register, ACCEPT, actor=actor, at=timezone.now())
+    # M4–M6: the accepted month's allowance lines and persistent-low-score checks (stardesk.payouts).
+    from stardesk.payouts import month_close
+
+    month_close.register_accepted(actor=actor, register=register)
+    return register
 
 
 @transaction.atomic
@@ -803,4 +808,8 @@ def score_correct(*, actor, monthly_score: MonthlyScore, new_score, reason: str)
         changes={"score": [str(old), str(value)], "source": [old_source, score.get_source_display()]},
         note=reason,
     )
+    # M4/M6: the corrected month's allowance line is recomputed, the old line kept (stardesk.payouts).
+    from stardesk.payouts import month_close
+
+    month_close.score_corrected(actor=actor, monthly_score=score, old_score=old, reason=reason)
     return correction

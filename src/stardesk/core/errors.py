@@ -110,6 +110,13 @@ MESSAGES = {
     "reviews_pending": _("还有符合条件的申报未经班长审核，不能确定推荐名单。"),
     "quota_exceeded": _("推荐人数超过名额，系统拒绝确定该名单。"),
     "what_if_invalid": _("假设的政策参数有误。"),
+    "allowance_month_open": _("该月还没有已接收的登记表，没有可计算的月度星级待遇。"),
+    "allowance_policy_missing": _("该年度政策尚未设置，无法计算月度星级待遇（M4）。"),
+    "low_score_not_pending": _("该持续低分降级提议已有决定，不能再次决定。"),
+    "low_score_reason_required": _("驳回须填写理由。"),
+    "low_score_already_applied": _("星级记录中已有该项降级，无需再次确认。"),
+    "low_score_title_changed": _("该人员在生效日期持有的星级已与提议不同，请核对星级记录后再决定。"),
+    "low_score_stale": _("按现有得分与星级记录，该月已不构成持续低分降级（M6）；请重新计算该月的待遇后再看。"),
 }
 
 

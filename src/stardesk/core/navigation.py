@@ -50,6 +50,15 @@ SECTIONS: list[tuple[str, list[Entry]]] = [
         ],
     ),
     (
+        _("待遇与评定"),
+        [
+            Entry(_("月度星级待遇"), "payouts:index", "cash-coin", READERS),
+            Entry(_("我的星级待遇"), "payouts:mine", "cash-coin", frozenset({Role.AGENT})),
+            Entry(_("持续低分降级"), "payouts:proposals", "graph-down-arrow", READERS),
+            Entry(_("考核评定"), "payouts:ratings", "bar-chart-line", ALL),
+        ],
+    ),
+    (
         _("考试"),
         [
             Entry(_("题库"), "exams:bank", "collection", frozenset({Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN})),

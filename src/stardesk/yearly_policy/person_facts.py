@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from stardesk.assessment.models import MonthlyScore
+from stardesk.assessment.models import MonitoringEvaluation, MonthlyScore
 from stardesk.events.models import Event
 from stardesk.events.queries import as_facts
 from stardesk.people.models import EmploymentType, Person, TitleEndReason, TitleSpell
@@ -102,7 +102,12 @@ def counting_events(person: Person) -> tuple[facts.Event, ...]:
     return as_facts(Event.objects.filter(person=person).counting().order_by("date", "pk"))
 
 
-def _facts_of(person: Person, titles, events, scores) -> facts.PersonFacts:
+def _monitoring(evaluation) -> facts.MonitoringScore:
+    """M2: a call-monitoring evaluation (entered on the page or imported from 监听评分), as X5 reads it."""
+    return facts.MonitoringScore(on=evaluation.call_date, score=evaluation.score, recording=evaluation.call_no)
+
+
+def _facts_of(person: Person, titles, events, scores, monitoring=()) -> facts.PersonFacts:
     return facts.PersonFacts(
         staff_no=person.staff_no,
         name=person.name,
@@ -116,6 +121,7 @@ def _facts_of(person: Person, titles, events, scores) -> facts.PersonFacts:
         titles=tuple(titles),
         events=tuple(events),
         monthly_scores=tuple(scores),
+        monitoring=tuple(monitoring),
     )
 
 
@@ -125,13 +131,15 @@ def _confirmed_scores(scores: QuerySet) -> QuerySet:
 
 
 def person_facts(person: Person) -> RecordedFacts:
-    """Everything recorded about `person` that the rules read (S2, S4, E4, E6, M3)."""
+    """Everything recorded about `person` that the rules read (S2, S4, E4, E6, M2, M3)."""
     scores = _confirmed_scores(MonthlyScore.objects.filter(person=person)).order_by("month")
+    monitoring = MonitoringEvaluation.objects.filter(person=person).order_by("call_date", "pk")
     found = _facts_of(
         person,
         title_spells(person),
         counting_events(person),
         (facts.MonthlyScore(Month.of(s.month), s.score) for s in scores),
+        (_monitoring(m) for m in monitoring),
     )
     return RecordedFacts(found, None, NOT_YET_RECORDED)
 
@@ -158,11 +166,14 @@ def facts_of_people(
     year: int | None = None,
     hotline=None,
     scores_between: tuple[datetime.date, datetime.date] | None = None,
+    monitoring_between: tuple[datetime.date, datetime.date] | None = None,
 ) -> PeopleFacts:
     """The facts of every person in `people` (one hotline's): one query per kind of fact.
 
     `scores_between` (first and last day) loads the confirmed monthly scores
-    of those months (M7); without it no scores are read. `year` with
+    of those months (M7); without it no scores are read. `monitoring_between`
+    (first and last day) loads the call-monitoring scores of those days (M2,
+    X5); without it none are read. `year` with
     `hotline` reads the June results of that year (J1, E7).
     """
     if isinstance(people, QuerySet):
@@ -181,8 +192,20 @@ def facts_of_people(
         found = _confirmed_scores(MonthlyScore.objects.filter(**where, month__gte=first, month__lte=last))
         for person_id, month, score in found.order_by("month").values_list("person_id", "month", "score"):
             scores[person_id].append(facts.MonthlyScore(Month.of(month), score))
+    monitoring = defaultdict(list)
+    if monitoring_between is not None:
+        first, last = monitoring_between
+        found = MonitoringEvaluation.objects.filter(**where, call_date__gte=first, call_date__lte=last)
+        for evaluation in found.order_by("call_date", "pk").only("person_id", "call_date", "score", "call_no"):
+            monitoring[evaluation.person_id].append(_monitoring(evaluation))
     by_person = {
-        person.pk: _facts_of(person, titles.get(person.pk, ()), as_facts(events.get(person.pk, ())), scores.get(person.pk, ()))
+        person.pk: _facts_of(
+            person,
+            titles.get(person.pk, ()),
+            as_facts(events.get(person.pk, ())),
+            scores.get(person.pk, ()),
+            monitoring.get(person.pk, ()),
+        )
         for person in rows
     }
     june = june_results_of(hotline, year) if (hotline is not None and year is not None) else {}
