@@ -146,13 +146,16 @@ def test_e1_a_leader_flags_only_their_own_teams_applications(cycle, other_leader
 # --- E2–E5, E7 -----------------------------------------------------------------------------------------
 
 
-def test_e7_without_june_results_two_star_is_refused_naming_e7(cycle, leader, team):
+def test_e7_without_a_june_rank_two_star_is_refused_naming_e7(cycle, leader, team):
+    # given: a 1-star holder with no June result (none recorded for them: not ranked), the gate on
     one_star = holder(team, "3201", 1)
+    # when
     application = apply(cycle, leader, one_star, 2)
+    # then: only E7 fails, and the person may still be moved down to 1 star (Q4)
     assert not application.eligible
     assert rules_of(application, passed=False) == ["E7"]
-    assert "年中综合考试成绩尚未录入本系统" in text_of(application, "E7")
-    assert application.eligible_levels == "1"  # Q4 may still move the person down to 1-star
+    assert "无名次" in text_of(application, "E7") and "只能申报1星" in text_of(application, "E7")
+    assert application.eligible_levels == "1"
 
 
 def test_e2_one_star_holder_may_apply_for_two_when_the_gate_is_off(no_june_gate, cycle, leader, team):

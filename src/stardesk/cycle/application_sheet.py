@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stardesk.audit import services as audit
-from stardesk.cycle.eligibility import check_applications
+from stardesk.cycle.eligibility import CHECK_FIELDS, check_applications, store
 from stardesk.cycle.models import Application, ApplicationSource, ApplicationStatus, Cycle, Step
 from stardesk.people.models import Person
 from stardesk.sheets.cells import Choice, Integer, StaffNo, Text
@@ -127,13 +127,8 @@ def apply(context: ImportContext, plan: ApplicationPlan) -> Outcome:
     for cycle_id, applications in by_cycle.items():
         check_applications(plan.cycles[cycle_id], applications, at=now)
     Application.objects.bulk_create(plan.new, batch_size=1000)
-    if plan.changed:
-        Application.objects.bulk_update(
-            [a for a, _changes in plan.changed],
-            ["level", "leader_recommended", "recommendation_reason", "flagged_by_name", "flagged_at",
-             "eligible", "eligible_levels", "reasons", "leader_exception", "honour", "checked_at", "policy_version"],
-            batch_size=1000,
-        )
+    store([a for a, _changes in plan.changed],
+          ["level", "leader_recommended", "recommendation_reason", "flagged_by_name", "flagged_at", *CHECK_FIELDS])
     entries = [
         audit.entry_for(actor=actor, action="application.import", target=a, hotline=hotline, note=note, changes={
             "申报星级": [None, f"{a.level}星"], "符合申报条件": [None, "是" if a.eligible else "否"],

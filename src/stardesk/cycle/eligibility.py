@@ -11,6 +11,7 @@ import dataclasses
 import datetime
 from collections.abc import Iterable, Sequence
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -24,9 +25,9 @@ from stardesk.policy.yearly import YearlyPolicy
 from stardesk.yearly_policy.person_facts import PeopleFacts, facts_of_people
 from stardesk.yearly_policy.queries import PolicyVersion, policy_version
 
-CHECK_FIELDS = [
-    "eligible", "eligible_levels", "reasons", "leader_exception", "honour", "checked_at", "policy_version",
-]
+# What a check decides, as the user sees it; checked_at and policy_version say when and by which version.
+RESULT_FIELDS = ["eligible", "eligible_levels", "reasons", "leader_exception", "honour"]
+CHECK_FIELDS = [*RESULT_FIELDS, "checked_at", "policy_version"]
 
 
 def reasons_json(reasons: Iterable[Reason]) -> list[dict]:
@@ -99,11 +100,32 @@ def write_decision(application: Application, decisions: Sequence[EligibilityDeci
         "honour": decisions[1].honour,
         "policy_version": version,
     }
-    changed = any(getattr(application, name) != value for name, value in values.items())
+    changed = any(getattr(application, name) != value for name, value in values.items() if name in RESULT_FIELDS)
     for name, value in values.items():
         setattr(application, name, value)
     application.checked_at = at
     return changed
+
+
+def store(applications: Sequence[Application], fields: Sequence[str]) -> None:
+    """Write `fields` of many stored applications: one prepared UPDATE run for all rows (executemany),
+    much faster than a CASE per row for thousands of them (20,000 agents)."""
+    if not applications:
+        return
+    meta = Application._meta
+    now = timezone.now()
+    for application in applications:
+        application.updated_at = now  # what auto_now would do on save()
+    columns = [meta.get_field(name) for name in (*fields, "updated_at")]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    rows = [
+        [field.get_db_prep_save(getattr(a, field.attname), connection) for field in columns] + [a.pk]
+        for a in applications
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def check_applications(

@@ -6,6 +6,7 @@ applications, their M7 preliminary ratings and the quotas, runs the policy's
 written. `stored_list` reads back the list the supervisor finalised. Both
 give the same rows, so a page, an export and the what-if show them alike.
 """
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,12 +25,44 @@ from stardesk.policy.recommendation import Applicant, recommend
 from stardesk.policy.yearly import YearlyPolicy
 
 
+@dataclass(frozen=True, slots=True)
+class Who:
+    """The person on a list row, as pages and exports show them (read without building model instances)."""
+
+    pk: int
+    staff_no: str
+    name: str
+    team_name: str
+    hotline_start: datetime.date
+
+
+def who_of(person: Person) -> Who:
+    return Who(person.pk, person.staff_no, person.name, person.team.name if person.team_id else "", person.hotline_start)
+
+
+@dataclass(slots=True)
+class Listed:
+    """An application as the list reads it (Q3/Q4): what `compute_list` needs, and nothing else."""
+
+    pk: int
+    person_id: int
+    level: int
+    eligible_levels: str
+    honour: bool
+    leader_exception: bool
+    review_status: str
+    person: Who
+
+    def levels_eligible(self) -> frozenset[int]:
+        return frozenset(int(c) for c in self.eligible_levels)
+
+
 @dataclass(frozen=True)
 class ListRow:
     """One application's place on the list: recommended at `level` in `position`, or not (level None)."""
 
     application_id: int
-    person: Person
+    person: Who
     applied_level: int
     level: int | None
     position: int | None
@@ -55,6 +88,7 @@ class CycleList:
     policy_version: str
     pending: int = 0  # eligible applications still waiting for the team leader (preview only)
     by_level: dict[int, tuple[ListRow, ...]] = field(init=False)
+    by_application: dict[int, ListRow] = field(init=False)
 
     def __post_init__(self):
         grouped = defaultdict(list)
@@ -62,6 +96,7 @@ class CycleList:
             grouped[row.level].append(row)
         ordered = {L: tuple(sorted(grouped.get(L, ()), key=lambda r: r.position)) for L in LEVELS}
         object.__setattr__(self, "by_level", ordered)
+        object.__setattr__(self, "by_application", {row.application_id: row for row in self.rows})
 
     @property
     def not_recommended(self) -> tuple[ListRow, ...]:
@@ -75,7 +110,7 @@ class CycleList:
         return [(L, self.quotas.for_level(L), self.by_level[L]) for L in sorted(LEVELS, reverse=True)]
 
     def row_of(self, application_id: int) -> ListRow | None:
-        return next((row for row in self.rows if row.application_id == application_id), None)
+        return self.by_application.get(application_id)
 
     def over_quota(self) -> dict[int, tuple[int, int]]:
         """Q2: levels whose count passes the quota, as {level: (count, quota)} (empty when within)."""
@@ -126,7 +161,32 @@ def listed_applications(cycle: Cycle, *, eligible_only: bool = True) -> list[App
     )
 
 
-def as_applicant(application: Application, rating: Rating, eligible_levels: frozenset[int] | None = None,
+LISTED_COLUMNS = ("pk", "person_id", "level", "eligible_levels", "honour", "leader_exception", "review_status",
+                  "person__staff_no", "person__name", "person__team__name", "person__hotline_start")
+
+
+def listed_rows(cycle: Cycle) -> list[Listed]:
+    """The applications on the list (active, eligible, not withheld) read as plain rows: one query, no model
+    instances, so the list of a hotline of 20,000 stays quick."""
+    found = (
+        Application.objects.filter(cycle=cycle, status=ApplicationStatus.ACTIVE, eligible=True)
+        .exclude(review_status=ReviewStatus.WITHHELD)
+        .order_by("pk")
+        .values_list(*LISTED_COLUMNS)
+    )
+    return [
+        Listed(pk, person_id, level, levels, honour, exception, review, Who(person_id, staff_no, name, team or "", start))
+        for pk, person_id, level, levels, honour, exception, review, staff_no, name, team, start in found
+    ]
+
+
+def as_listed(application: Application) -> Listed:
+    """A stored (or being checked) application with its person loaded, as the list reads it."""
+    return Listed(application.pk, application.person_id, application.level, application.eligible_levels,
+                  application.honour, application.leader_exception, application.review_status, who_of(application.person))
+
+
+def as_applicant(application: Listed, rating: Rating, eligible_levels: frozenset[int] | None = None,
                  honour: bool | None = None) -> Applicant:
     return Applicant(
         staff_no=application.person.staff_no,
@@ -140,7 +200,7 @@ def as_applicant(application: Application, rating: Rating, eligible_levels: froz
 
 def compute_list(
     cycle: Cycle,
-    applications: list[Application],
+    applications: list[Listed],
     policy: YearlyPolicy,
     quotas: Quotas,
     ratings: dict[int, Rating],
@@ -176,7 +236,7 @@ def compute_list(
     return CycleList(quotas, tuple(rows), final=False, policy_version=result.policy_version, pending=pending)
 
 
-def _row(application: Application, level, position, rating, honour, overflow, reasons) -> ListRow:
+def _row(application: Listed, level, position, rating, honour, overflow, reasons) -> ListRow:
     return ListRow(
         application_id=application.pk,
         person=application.person,
@@ -194,36 +254,27 @@ def _row(application: Application, level, position, rating, honour, overflow, re
 
 def preview_list(cycle: Cycle, policy: YearlyPolicy) -> CycleList:
     """The list as it would be finalised now (pending reviews counted in, marked as such)."""
-    applications = listed_applications(cycle)
+    applications = listed_rows(cycle)
     ratings = ratings_for(cycle, {a.person_id for a in applications}, policy)
     return compute_list(cycle, applications, policy, cycle_quotas(cycle, policy), ratings)
 
 
 def stored_list(cycle: Cycle, policy: YearlyPolicy) -> CycleList:
     """The list the supervisor finalised (Recommendation rows), with the quotas kept with the cycle."""
-    recommendations = list(
+    found = (
         Recommendation.objects.filter(cycle=cycle)
-        .select_related("person", "person__team", "application")
         .order_by("-level", "position", "pk")
+        .values_list("application_id", "person_id", "person__staff_no", "person__name", "person__team__name",
+                     "person__hotline_start", "applied_level", "level", "position", "rating", "honour",
+                     "leader_exception", "overflow", "reasons", "application__review_status", "policy_version")
     )
-    rows = tuple(
-        ListRow(
-            application_id=r.application_id,
-            person=r.person,
-            applied_level=r.applied_level,
-            level=r.level,
-            position=r.position,
-            rating=r.rating,
-            honour=r.honour,
-            leader_exception=r.leader_exception,
-            overflow=r.overflow,
-            reasons=reasons_from_json(r.reasons),
-            review_status=r.application.review_status,
-        )
-        for r in recommendations
-    )
-    version = recommendations[0].policy_version if recommendations else cycle.quota_policy_version
-    return CycleList(cycle_quotas(cycle, policy), rows, final=True, policy_version=version or cycle.policy_version)
+    rows, version = [], ""
+    for (application_id, person_id, staff_no, name, team, start, applied, level, position, rating, honour,
+         exception, overflow, reasons, review, version) in found:
+        rows.append(ListRow(application_id, Who(person_id, staff_no, name, team or "", start), applied, level, position,
+                            rating, honour, exception, overflow, reasons_from_json(reasons), review))
+    version = version or cycle.quota_policy_version or cycle.policy_version
+    return CycleList(cycle_quotas(cycle, policy), tuple(rows), final=True, policy_version=version)
 
 
 def list_is_final(cycle: Cycle) -> bool:

@@ -27,7 +27,7 @@ from stardesk.accounts.models import Role
 from stardesk.audit import services as audit
 from stardesk.core.errors import DomainError, Forbidden, NotFound
 from stardesk.cycle import steps
-from stardesk.cycle.eligibility import CHECK_FIELDS, active_applicants, check_applications, cycle_policy
+from stardesk.cycle.eligibility import RESULT_FIELDS, active_applicants, check_applications, cycle_policy, store
 from stardesk.cycle.models import (
     STEP_ORDER,
     Application,
@@ -40,7 +40,7 @@ from stardesk.cycle.models import (
     ReviewStatus,
     Step,
 )
-from stardesk.cycle.recommendation_list import compute_list, cycle_quotas, ratings_for
+from stardesk.cycle.recommendation_list import as_listed, compute_list, cycle_quotas, ratings_for
 from stardesk.people.models import Hotline, Person
 from stardesk.policy import cycle as rules_cycle
 from stardesk.policy.quotas import quotas_for
@@ -171,8 +171,12 @@ def _recheck_all(cycle: Cycle, *, actor, now: datetime.datetime, policy=None) ->
     """
     applications = _active_applications(cycle)
     before = {a.pk: (a.eligible, a.eligible_levels) for a in applications}
+    policy = policy or cycle_policy(cycle)
     changed = check_applications(cycle, applications, people=active_applicants(cycle), policy=policy, at=now)
-    Application.objects.bulk_update(applications, CHECK_FIELDS, batch_size=2000)
+    # Every application was checked now, under this version; only the changed results are rewritten.
+    Application.objects.filter(cycle=cycle, status=ApplicationStatus.ACTIVE).update(
+        checked_at=now, policy_version=policy.version, updated_at=now)
+    store(changed, RESULT_FIELDS)
     entries = []
     for application in changed:
         old_eligible, old_levels = before[application.pk]
@@ -246,7 +250,7 @@ def _finalise_recommendation(cycle: Cycle, actor, now: datetime.datetime) -> dic
         )
     listed = [a for a in applications if a.eligible and a.review_status == ReviewStatus.CONFIRMED]
     ratings = ratings_for(cycle, {a.person_id for a in listed}, policy.policy)
-    result = compute_list(cycle, listed, policy.policy, cycle_quotas(cycle, policy.policy), ratings)
+    result = compute_list(cycle, [as_listed(a) for a in listed], policy.policy, cycle_quotas(cycle, policy.policy), ratings)
     # Q2: the list may never pass the quota kept with the cycle; the system refuses, it does not warn.
     over = {L: (n, cycle.quota_for(L)) for L, n in result.counts().items() if n > (cycle.quota_for(L) or 0)}
     if over:
@@ -254,7 +258,7 @@ def _finalise_recommendation(cycle: Cycle, actor, now: datetime.datetime) -> dic
     Recommendation.objects.bulk_create(
         [
             Recommendation(
-                cycle=cycle, application_id=row.application_id, person=row.person, applied_level=row.applied_level,
+                cycle=cycle, application_id=row.application_id, person_id=row.person.pk, applied_level=row.applied_level,
                 level=row.level, position=row.position, rating=row.rating, honour=row.honour,
                 leader_exception=row.leader_exception, overflow=row.overflow,
                 reasons=[{"rule": r.rule, "text": r.text, "passed": r.passed} for r in row.reasons],

@@ -13,7 +13,8 @@ from typing import Any
 
 from stardesk.cycle.eligibility import check_applications, cycle_policy
 from stardesk.cycle.models import Cycle
-from stardesk.cycle.recommendation_list import CycleList, compute_list, listed_applications, live_headcount, ratings_for
+from stardesk.cycle.recommendation_list import (CycleList, as_listed, compute_list, listed_applications, live_headcount,
+                                               ratings_for)
 from stardesk.people.models import Person
 from stardesk.policy.facts import LEVELS
 from stardesk.policy.quotas import quotas_for
@@ -74,7 +75,7 @@ def _list_under(cycle: Cycle, policy: YearlyPolicy, version: str, applications, 
     # E at R under `policy` on copies of the applications: the stored rows are never touched.
     copies = [copy.copy(a) for a in applications]
     check_applications(cycle, copies, people=people, policy=_Version(policy, version))
-    eligible = [a for a in copies if a.eligible]
+    eligible = [as_listed(a) for a in copies if a.eligible]
     return compute_list(cycle, eligible, policy, quotas_for(headcount, policy), ratings)
 
 

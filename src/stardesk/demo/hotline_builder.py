@@ -22,6 +22,7 @@ from stardesk.accounts.models import Role, User
 from stardesk.audit.models import AuditEntry
 from stardesk.audit.services import entry_for
 from stardesk.demo import chinese_names, title_history, yearly_policies
+from stardesk.demo.cycle import build_cycle
 from stardesk.people.models import EmploymentType, Hotline, Person, Team, TitleSpell
 
 DEFAULT_SEED = 20241018
@@ -251,6 +252,7 @@ BUILDERS: list[tuple[str, Builder]] = [
     ("titles", build_titles),
     ("accounts", build_accounts),
     ("policies", yearly_policies.build_yearly_policies),
+    ("cycle", build_cycle),
     ("audit", build_audit_entries),
 ]
 
