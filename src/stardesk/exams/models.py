@@ -422,6 +422,7 @@ class Sitting(models.Model):
     shuffle_options = models.BooleanField(_("每人选项顺序打乱"), default=True)
     release_rule = models.CharField(_("成绩公布方式"), max_length=20, choices=ReleaseRule.choices, default=ReleaseRule.MANUAL)
     # Examiners see candidate codes instead of names while grading (set by the supervisor on the grading page).
+    anonymous_grading = models.BooleanField(_("匿名阅卷"), default=False)
     status = models.CharField(_("状态"), max_length=20, choices=SittingStatus.choices, default=SittingStatus.DRAFT)
     seed = models.BigIntegerField(_("抽题种子"), default=0)
     opened_at = models.DateTimeField(_("开放时间"), null=True, blank=True)
@@ -624,6 +625,8 @@ class Grade(models.Model):
     answer = models.ForeignKey(Answer, verbose_name=_("作答"), on_delete=models.PROTECT, related_name="grades")
     score = models.DecimalField(_("得分"), **ITEM_SCORE)
     comment = models.TextField(_("评语"), blank=True)
+    # A skills score's breakdown: the typing test's raw data and formula, or the language rubric's parts.
+    parts = models.JSONField(_("分项得分"), default=dict, blank=True)
     graded_at = models.DateTimeField(_("评分时间"), default=timezone.now)
     grader = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("评分人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -704,3 +707,88 @@ class SittingResult(models.Model):
 
     def __str__(self):
         return f"{self.sitting} · {self.person} {self.score}"
+
+
+# --- the June ranking (J1–J3) ---------------------------------------------------------------
+
+
+class JuneRanking(models.Model):
+    """J1–J3 of one hotline's year: everyone's counting June score and rank, second-half coefficient
+    (J2) and the J3 adjustments proposed for the supervisor's confirmation. Recomputed, never duplicated."""
+
+    hotline = models.ForeignKey("people.Hotline", verbose_name=_("热线"), on_delete=models.PROTECT, related_name="june_rankings")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    ranked_count = models.PositiveIntegerField(_("参加排名人数"), default=0)
+    policy_version = models.CharField(_("政策版本"), max_length=60, blank=True)
+    computed_at = models.DateTimeField(_("计算时间"), default=timezone.now)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("计算人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    computed_by_name = models.CharField(_("计算人"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("年中综合考试排名")
+        verbose_name_plural = _("年中综合考试排名")
+        ordering = ["hotline", "-year"]
+        constraints = [models.UniqueConstraint(fields=["hotline", "year"], name="june_ranking_unique_year")]
+
+    def __str__(self):
+        return f"{self.hotline} {self.year} 年中综合考试排名"
+
+
+class AdjustmentStatus(models.TextChoices):
+    """J3: an adjustment is proposed by the computation and confirmed or rejected by the supervisor."""
+
+    NONE = "none", _("无调整")
+    PROPOSED = "proposed", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    REJECTED = "rejected", _("已驳回")
+
+
+class JuneStanding(models.Model):
+    """One person's line of the June ranking: score, rank (E7), coefficient (J2), adjustment (J3), each with its 依据."""
+
+    ranking = models.ForeignKey(JuneRanking, verbose_name=_("排名"), on_delete=models.CASCADE, related_name="standings")
+    person = models.ForeignKey("people.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="june_standings")
+    result = models.ForeignKey(
+        SittingResult, verbose_name=_("计入的成绩"), on_delete=models.SET_NULL, null=True, blank=True, related_name="june_standings"
+    )
+    sittings = models.PositiveSmallIntegerField(_("当年参加场次"), default=0)
+    score = models.DecimalField(_("年中综合成绩"), null=True, blank=True, **EXAM_SCORE)
+    rank = models.PositiveIntegerField(_("名次"), null=True, blank=True)
+    coefficient = models.DecimalField(_("下半年奖金系数"), max_digits=5, decimal_places=3, null=True, blank=True)
+    coefficient_basis = models.TextField(_("系数依据"), blank=True)
+    # J3: 降级 / 取消 of the July–December star treatment (empty: none).
+    treatment = models.CharField(_("待遇调整"), max_length=10, blank=True)
+    job_type = models.CharField(_("工种"), max_length=30, blank=True)
+    level_before = models.PositiveSmallIntegerField(_("调整前星级"), null=True, blank=True)
+    level_after = models.PositiveSmallIntegerField(_("调整后星级"), null=True, blank=True)
+    change_on = models.DateField(_("调整生效日期"), null=True, blank=True)
+    adjustment_basis = models.TextField(_("调整依据"), blank=True)
+    adjustment_status = models.CharField(_("调整状态"), max_length=20, choices=AdjustmentStatus.choices, default=AdjustmentStatus.NONE)
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_by_name = models.CharField(_("确认人"), max_length=150, blank=True)
+    decision_reason = models.TextField(_("确认说明"), blank=True)
+    ended_title = models.ForeignKey(
+        "people.TitleSpell", verbose_name=_("终止的星级"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_title = models.ForeignKey(
+        "people.TitleSpell", verbose_name=_("调整后的星级"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    policy_version = models.CharField(_("政策版本"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("年中综合考试名次")
+        verbose_name_plural = _("年中综合考试名次")
+        ordering = ["ranking", "rank", "person__staff_no"]
+        constraints = [models.UniqueConstraint(fields=["ranking", "person"], name="june_standing_unique_person")]
+
+    def __str__(self):
+        return f"{self.ranking} · {self.person}"
+
+    @property
+    def has_adjustment(self) -> bool:
+        return bool(self.treatment) or self.level_after is not None

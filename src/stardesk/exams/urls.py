@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stardesk.exams import views
+from stardesk.exams import grading_views, result_views, views
 
 app_name = "exams"
 urlpatterns = [
@@ -32,4 +32,26 @@ urlpatterns = [
     path("attempts/<int:pk>/answers/<int:item_pk>/audio/file/", views.answer_audio_file, name="answer_audio_file"),
     path("attempts/<int:pk>/focus/", views.attempt_focus, name="attempt_focus"),
     path("attempts/<int:pk>/submit/", views.attempt_submit, name="attempt_submit"),
+    # Grading, results, regrading and the June ranking.
+    path("grading/", grading_views.grading_index, name="grading"),
+    path("grading/sittings/<int:pk>/", grading_views.grading_sitting, name="grading_sitting"),
+    path("grading/sittings/<int:pk>/anonymity/", grading_views.grading_anonymity, name="grading_anonymity"),
+    path("grading/sittings/<int:pk>/candidates/<int:code>/", grading_views.grading_candidate, name="grading_candidate"),
+    path("grading/sittings/<int:pk>/questions/<int:version_pk>/", grading_views.grading_question, name="grading_question"),
+    path("grading/answers/<int:answer_pk>/audio/", grading_views.grading_audio, name="grading_audio"),
+    path("results/", result_views.results_index, name="results"),
+    path("results/offline/new/", result_views.offline_enter, name="results_offline"),
+    path("results/mine/", result_views.mine, name="my_results"),
+    path("results/<int:pk>/", result_views.result_detail, name="result"),
+    path("results/sittings/<int:pk>/", result_views.sitting_results, name="results_sitting"),
+    path("results/sittings/<int:pk>/release/", result_views.release, name="results_release"),
+    path("results/sittings/<int:pk>/cascade/", result_views.cascade, name="results_cascade"),
+    path("results/sittings/<int:pk>/statistics/", result_views.statistics, name="results_statistics"),
+    path("results/sittings/<int:pk>/regrade/", result_views.regrade, name="results_regrade"),
+    path("results/sittings/<int:pk>/regrades/", result_views.regrade_log, name="results_regrades"),
+    path("june/", result_views.june_index, name="june"),
+    path("june/<int:year>/", result_views.june_year, name="june_year"),
+    path("june/<int:year>/compute/", result_views.june_compute, name="june_compute"),
+    path("june/<int:year>/export.<str:fmt>", result_views.june_export, name="june_export"),
+    path("june/standings/<int:pk>/decide/", result_views.june_decide, name="june_decide"),
 ]
