@@ -41,14 +41,25 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+# One Playwright and one Chromium per test process: two sync Playwrights cannot run in one
+# thread, and test modules elsewhere import these fixtures (each import is its own
+# session fixture), so they all share this one and the last to finish closes it.
+_shared: dict = {"users": 0}
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/setup.sh` (installs Debian's chromium)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    if _shared["users"] == 0:
+        _shared["playwright"] = sync_playwright().start()
+        _shared["chromium"] = _shared["playwright"].chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    _shared["users"] += 1
+    yield _shared["chromium"]
+    _shared["users"] -= 1
+    if _shared["users"] == 0:
+        _shared.pop("chromium").close()
+        _shared.pop("playwright").stop()
 
 
 @pytest.fixture
