@@ -68,11 +68,11 @@ def _yes(value: bool) -> str:
 
 def _locked_cycle(cycle: Cycle) -> Cycle:
     # Every write of a cycle's records holds its row, so no write slips past a step change.
-    return Cycle.objects.select_for_update().select_related("hotline", "policy").get(pk=cycle.pk)
+    return Cycle.objects.select_for_update(of=("self",)).select_related("hotline", "policy").get(pk=cycle.pk)
 
 
 def _locked_application(application: Application) -> Application:
-    found = Application.objects.select_for_update().select_related("person", "person__team").get(pk=application.pk)
+    found = Application.objects.select_for_update(of=("self",)).select_related("person", "person__team").get(pk=application.pk)
     found.cycle = _locked_cycle(found.cycle)
     return found
 
