@@ -16,12 +16,12 @@ class CycleConfig(AppConfig):
                 "cycle.step": _("评定进入下一步"),
                 "cycle.adopt_policy": _("评定采用新版政策"),
                 "cycle.recheck": _("重新检查申报资格"),
-                "cycle.schedule": _("修改评定日程"),
                 "application.submit": _("星级申报"),
                 "application.withdraw": _("撤回星级申报"),
                 "application.flag": _("班长推荐表现突出"),
                 "application.review": _("班长审核申报"),
                 "application.correct": _("更正星级申报"),
+                "application.recheck": _("申报资格检查结果变化"),
                 "application.import": _("导入星级申报"),
             }
         )
