@@ -9,6 +9,7 @@ from stardesk.audit.models import AuditEntry
 from stardesk.people.models import Person, Team
 from tests.api.conftest import token_client
 from tests.factories import TitleSpellFactory
+from tests.payouts import api_records
 
 ROLES = ("anonymous", "agent", "leader", "supervisor", "committee", "admin")
 
@@ -50,6 +51,20 @@ ENDPOINTS = {
     "person.replace": ("put", lambda w: f"/api/v1/people/{w.agent_person.pk}/", _new_person),
     "person.update_foreign": ("patch", lambda w: f"/api/v1/people/{w.foreigner.pk}/", lambda w: {"name": "赵七"}),
     "person.delete": ("delete", lambda w: f"/api/v1/people/{w.agent_person.pk}/", None),
+    # The daily assessment's records, read only (stardesk.payouts.api).
+    "monthly_scores.list": ("get", lambda w: "/api/v1/monthly-scores/", None),
+    "monthly_score.self": ("get", lambda w: f"/api/v1/monthly-scores/{api_records.monthly_score(w.agent_person).pk}/", None),
+    "monthly_score.other_team": ("get", lambda w: f"/api/v1/monthly-scores/{api_records.monthly_score(w.stranger).pk}/", None),
+    "monitoring_scores.list": ("get", lambda w: "/api/v1/monitoring-scores/", None),
+    "monitoring_score.self": ("get", lambda w: f"/api/v1/monitoring-scores/{api_records.monitoring_score(w.agent_person).pk}/", None),
+    "monitoring_score.foreign": ("get", lambda w: f"/api/v1/monitoring-scores/{api_records.monitoring_score(w.foreigner).pk}/", None),
+    "events.list": ("get", lambda w: "/api/v1/events/", None),
+    "event.self": ("get", lambda w: f"/api/v1/events/{api_records.event(w.agent_person).pk}/", None),
+    "event.other_team": ("get", lambda w: f"/api/v1/events/{api_records.event(w.stranger).pk}/", None),
+    "allowance_lines.list": ("get", lambda w: "/api/v1/allowance-lines/", None),
+    "allowance_line.self": ("get", lambda w: f"/api/v1/allowance-lines/{api_records.allowance_line(w.agent_person).pk}/", None),
+    "allowance_line.foreign": ("get", lambda w: f"/api/v1/allowance-lines/{api_records.allowance_line(w.foreigner).pk}/", None),
+    "allowance_lines.create": ("post", lambda w: "/api/v1/allowance-lines/", lambda w: {}),
 }
 
 MATRIX = [
@@ -78,6 +93,20 @@ MATRIX = [
     ("person.update_foreign",  401,  403,  403,   404,      403,   200),
     # People are never deleted (S2): leaving is a date.
     ("person.delete",          401,  405,  405,   405,      405,   405),
+    ("monthly_scores.list",     401,  200,  200,   200,      200,   200),
+    ("monthly_score.self",      401,  200,  200,   200,      200,   200),
+    ("monthly_score.other_team", 401, 404,  404,   200,      200,   200),
+    ("monitoring_scores.list",  401,  200,  200,   200,      200,   200),
+    ("monitoring_score.self",   401,  200,  200,   200,      200,   200),
+    ("monitoring_score.foreign", 401, 404,  404,   404,      404,   200),
+    ("events.list",             401,  200,  200,   200,      200,   200),
+    ("event.self",              401,  200,  200,   200,      200,   200),
+    ("event.other_team",        401,  404,  404,   200,      200,   200),
+    ("allowance_lines.list",    401,  200,  200,   200,      200,   200),
+    ("allowance_line.self",     401,  200,  200,   200,      200,   200),
+    ("allowance_line.foreign",  401,  404,  404,   404,      404,   200),
+    # Allowance lines are computed, never posted.
+    ("allowance_lines.create",  401,  405,  405,   405,      405,   405),
 ]
 
 CASES = [(endpoint, role, status) for endpoint, *statuses in MATRIX for role, status in zip(ROLES, statuses)]

@@ -37,6 +37,14 @@ def test_schema_generates_and_validates_without_warnings(tmp_path):
         "/api/v1/people/",
         "/api/v1/people/{id}/",
         "/api/v1/people/{id}/titles/",
+        "/api/v1/monthly-scores/",
+        "/api/v1/monthly-scores/{id}/",
+        "/api/v1/monitoring-scores/",
+        "/api/v1/monitoring-scores/{id}/",
+        "/api/v1/events/",
+        "/api/v1/events/{id}/",
+        "/api/v1/allowance-lines/",
+        "/api/v1/allowance-lines/{id}/",
     }
 
 

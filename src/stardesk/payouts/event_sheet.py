@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from stardesk.core.errors import DomainError
@@ -66,6 +67,30 @@ class EventPlan:
     rows: list[events.EventRow] = field(default_factory=list)
 
 
+class _TryOnly(Exception):
+    """Rolls back a trial recording: prepare must not write."""
+
+
+def _refusals(actor, hotline, rows: list) -> list[dict]:
+    """The events service's refusals of `rows` ({"row", "reason"}), found by recording them in a savepoint
+    that is always rolled back: the same checks as the real recording, with nothing written."""
+    try:
+        with transaction.atomic():
+            events.events_record_many(actor=actor, hotline=hotline, rows=rows)
+            raise _TryOnly
+    except _TryOnly:
+        return []
+    except DomainError as error:
+        if error.code != "event_rows_invalid":
+            raise
+        return error.details
+
+
+def _report(problems: Problems, refusals: list[dict]) -> None:
+    for detail in refusals:
+        problems.add(detail["row"], _column_of(detail["reason"]), detail["reason"])
+
+
 def prepare(context: ImportContext, rows: list[Row], problems: Problems) -> EventPlan:
     if context.actor is None:
         problems.add(None, "", _("奖惩事件须记录记录人：请以账号导入（命令行使用 --actor 指定账号）"))
@@ -89,6 +114,8 @@ def prepare(context: ImportContext, rows: list[Row], problems: Problems) -> Even
                 description=values["description"] or "",
             )
         )
+    # Every row's rule problems are reported together with the bad cells of the others.
+    _report(problems, _refusals(context.actor, context.hotline, plan.rows) if plan.rows else [])
     return plan
 
 
@@ -99,8 +126,7 @@ def apply(context: ImportContext, plan: EventPlan) -> Outcome:
         if error.code != "event_rows_invalid":
             raise
         problems = Problems()
-        for detail in error.details:
-            problems.add(detail["row"], _column_of(detail["reason"]), detail["reason"])
+        _report(problems, error.details)
         raise RowsRefused(problems) from None
     return Outcome(created=len(outcome.created), unchanged=outcome.unchanged)
 
