@@ -194,6 +194,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Choice sets sharing a field name ("status", "level") get their own names in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "QuestionStatusEnum": "stardesk.exams.models.QuestionStatus",
+        "QuestionLevelEnum": "stardesk.exams.models.QuestionLevel",
+        "TitleLevelEnum": "stardesk.cycle.models.LEVEL_CHOICES",
+        "SittingStatusEnum": "stardesk.exams.models.SittingStatus",
+        "AttemptStatusEnum": "stardesk.exams.models.AttemptStatus",
+    },
 }
 
 if env.flag("STARDESK_TESTING"):

@@ -8,12 +8,9 @@ The skills paper (2-star, knowledge 60% / skills 40%, the X2 defaults):
 - 知识: five single choices of 4 marks (key A) and one short answer of 10 marks: 30 marks;
 - 技能: one typing test of 50 marks and one spoken item of 50 marks: 100 marks.
 """
-import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
-
 from stardesk.exams import grading, results, services
 from stardesk.exams.models import (
     Answer,
@@ -28,7 +25,7 @@ from tests.factories import PersonFactory, UserFactory
 
 __all__ = [
     "skills_paper", "skills_sitting", "candidates", "sit", "close", "grade_all", "answers_of", "make_candidates",
-    "level_sitting",
+    "level_sitting", "one_star_sitting",
 ]
 
 
@@ -133,6 +130,15 @@ def release(sitting, supervisor):
     return results.results_release(actor=supervisor, sitting=sitting)
 
 
-def window_in_past(days: int = 1):
-    now = timezone.now()
-    return now - datetime.timedelta(days=days, hours=2), now - datetime.timedelta(days=days)
+@pytest.fixture
+def one_star_sitting(skills_paper, make_sitting, supervisor, hotline):
+    """A 1-star sitting in draft, to offer the cascade to (drawn from the skills paper's bank)."""
+    from stardesk.exams.models import Area, SectionKind
+    from stardesk.exams.services import RuleInput, SectionInput
+
+    blueprint = services.blueprint_create(actor=supervisor, hotline=hotline, name="一星资格考试", kind=SittingKind.LEVEL1, sections=[
+        SectionInput("知识", SectionKind.KNOWLEDGE, Decimal("0.6"), [RuleInput(Area.DIGITAL_TV, QuestionType.SINGLE, 5, Decimal(4), 3)]),
+        SectionInput("技能", SectionKind.SKILLS, Decimal("0.4"), [RuleInput(Area.COMPUTER, QuestionType.TYPING, 1, Decimal(50))]),
+    ])
+    paper = services.paper_materialise(actor=supervisor, blueprint=blueprint, title="一星资格试卷")
+    return make_sitting(paper=paper, kind=SittingKind.LEVEL1, name="一星资格考试（补考）", open_it=False)

@@ -123,20 +123,6 @@ def test_only_the_supervisor_releases(graded, skills_sitting, committee):
         results.results_release(actor=committee, sitting=skills_sitting)
 
 
-@pytest.fixture
-def one_star_sitting(make_question, make_sitting, supervisor, hotline):
-    """A 1-star sitting in draft, to offer the cascade to."""
-    from stardesk.exams.models import Area, SectionKind
-    from stardesk.exams.services import RuleInput, SectionInput
-
-    blueprint = services.blueprint_create(actor=supervisor, hotline=hotline, name="一星资格考试", kind=SittingKind.LEVEL1, sections=[
-        SectionInput("知识", SectionKind.KNOWLEDGE, Decimal("0.6"), [RuleInput(Area.DIGITAL_TV, QuestionType.SINGLE, 5, Decimal(4), 3)]),
-        SectionInput("技能", SectionKind.SKILLS, Decimal("0.4"), [RuleInput(Area.COMPUTER, QuestionType.TYPING, 1, Decimal(50))]),
-    ])
-    paper = services.paper_materialise(actor=supervisor, blueprint=blueprint, title="一星资格试卷")
-    return make_sitting(paper=paper, kind=SittingKind.LEVEL1, name="一星资格考试（补考）", open_it=False)
-
-
 def test_x3_cascade_offers_lower_sitting_linked_to_failed_attempt(client, graded, skills_sitting, one_star_sitting, supervisor, colleague_user):
     release(skills_sitting, supervisor)
     failed = SittingResult.objects.get(attempt=graded[1])

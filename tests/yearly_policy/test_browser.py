@@ -126,8 +126,8 @@ def test_agent_opens_my_standing_from_the_sidebar(in_browser, users, policy_2026
         expect(page.locator("h1")).to_contain_text("我的星级进度")
         expect(page.get_by_test_id("standing-title")).to_contain_text("话务员1星（2024-10-18 起）")
         expect(page.locator('[data-level="1"]')).to_contain_text("可以申报")
-        expect(page.locator('[data-level="2"]')).to_contain_text("待成绩录入后确定")
-        expect(page.get_by_test_id("not-recorded")).to_contain_text("年中综合考试成绩与名次")
+        expect(page.locator('[data-level="2"]')).to_contain_text("不能申报")  # E7: no June rank recorded
+        expect(page.locator('[data-level="2"]')).to_contain_text("未参加年中综合考试")
         screenshot(page, "yearly_policy_my_standing")
 
     in_browser("agent", scenario)

@@ -1,5 +1,5 @@
 """「我的星级进度」: title held (S4), ban (E6), eligibility per level (E1–E8) and what is missing,
-from the recorded facts only: exams and the June ranking are not recorded yet, so they show as 待录入."""
+from the recorded facts: exam results and the June ranking are those released in the product (X2–X4, J1)."""
 import datetime
 
 import pytest
@@ -31,20 +31,20 @@ def test_s4_facts_come_from_the_title_history(one_star):
     spells = {(t.level, t.job_type, t.end_reason) for t in recorded.facts.titles}
     assert spells == {(1, "话务员", None), (2, "投诉处理员", "降级")}
     assert recorded.facts.staff_no == "1001" and recorded.facts.employment == "正式"
-    assert {"E7", "X3"} <= recorded.unknown_rules
+    # exams and the June ranking are recorded facts now: none released for this person
+    assert recorded.unknown_rules == frozenset() and recorded.facts.exams == () and recorded.june is None
 
 
-def test_e2_one_star_holder_may_apply_for_one_star_and_waits_for_exams_for_two(client, agent, one_star, policy_2026):
+def test_e2_one_star_holder_may_apply_for_one_star_and_needs_a_june_rank_for_two(client, agent, one_star, policy_2026):
     client.force_login(agent)
     page = client.get(url(one_star)).content.decode()
     assert "我的星级进度" in page and "话务员1星（2024-10-18 起）" in page
     assert 'data-level="1" data-state="passed"' in page
-    assert 'data-level="2" data-state="unknown"' in page  # E2 holds; only the June rank (E7) is not recorded
+    assert 'data-level="2" data-state="failed"' in page  # E2 holds; E7: no June rank recorded for 2026
     assert 'data-level="3" data-state="failed"' in page  # E3: no 2-star title
     assert "未持有本工种（话务员）2星及以上星级" in page
     assert "申报 2 星还需要" in page and "尚需通过2星资格考试" in page
-    assert "年中综合考试成绩尚未录入本系统" in page
-    assert "未参加年中综合考试" not in page  # an unrecorded exam is not a missed exam
+    assert "未参加年中综合考试，无名次，只能申报1星" in page
     assert "2026 第1版" in page
 
 
@@ -120,5 +120,5 @@ def test_standing_page_runs_a_constant_number_of_queries(history, client, superv
         Event.objects.create(hotline=agent_person.hotline, person=agent_person, date=D(2025, 1 + n % 12, 1),
                              category="praise", description="表扬")
     client.force_login(supervisor)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(11):
         assert client.get(url(agent_person)).status_code == 200

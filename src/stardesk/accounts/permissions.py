@@ -47,6 +47,10 @@ PERMISSIONS: dict[str, set[str]] = {
     "exams.view": {Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
     "exams.edit": {Role.SUPERVISOR, Role.ADMIN},
     "exams.sit": {Role.AGENT, Role.LEADER},
+    # Grading and results (X2, X3, X6, J1–J3): supervisor and committee grade, the supervisor releases, regrades and confirms J3.
+    "exams.grade": {Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
+    "exams.results": {Role.SUPERVISOR, Role.ADMIN},
+    "exams.june_decide": {Role.SUPERVISOR, Role.ADMIN},
     # The yearly star cycle (Y, E, Q): the supervisor runs it, leaders check their team, agents apply for themselves.
     "cycle.view": {Role.LEADER, Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
     "cycle.manage": {Role.SUPERVISOR, Role.ADMIN},
@@ -57,6 +61,13 @@ PERMISSIONS: dict[str, set[str]] = {
     "cycle.close_decision": {Role.COMMITTEE, Role.ADMIN},  # K4: the committee closes its decision
     "cycle.export": {Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
     "cycle.import": {Role.SUPERVISOR, Role.ADMIN},
+    # The committee step, award and supervision (K, A, V, R3): the committee decides, votes and supervises titles;
+    # its votes are seen only by the committee; the supervisor runs the award and the bonus plan.
+    "committee.view": {Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
+    "committee.votes_view": {Role.COMMITTEE, Role.ADMIN},
+    "supervision.view": {Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
+    "supervision.decide": {Role.COMMITTEE},  # V1: the committee lowers or revokes a title
+    "bonus.view": {Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
     # Monthly allowance, M6 proposals and ratings (M4–M7): leaders read their team, agents their own lines.
     "payouts.view_all": {Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
     "payouts.view_team": {Role.LEADER},

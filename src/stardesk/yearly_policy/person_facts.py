@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stardesk.assessment.models import MonitoringEvaluation, MonthlyScore
@@ -36,10 +37,9 @@ class NotRecorded:
     rules: tuple[str, ...]
 
 
-NOT_YET_RECORDED: tuple[NotRecorded, ...] = (
-    NotRecorded(_("资格考试成绩"), ("X2", "X3", "X4")),
-    NotRecorded(_("年中综合考试成绩与名次"), ("E7", "J1")),
-)
+# Exam results (X2–X4) and the June ranking (J1, E7) are recorded: released SittingResult rows, online or
+# entered from the 考试成绩 sheet. Nothing the rules read is missing any more.
+NOT_YET_RECORDED: tuple[NotRecorded, ...] = ()
 
 
 def june_results_recorded() -> bool:
@@ -107,7 +107,25 @@ def _monitoring(evaluation) -> facts.MonitoringScore:
     return facts.MonitoringScore(on=evaluation.call_date, score=evaluation.score, recording=evaluation.call_no)
 
 
-def _facts_of(person: Person, titles, events, scores, monitoring=()) -> facts.PersonFacts:
+def _exam_result(result) -> facts.ExamResult:
+    """X2/J1: a released exam result (online or from the 考试成绩 sheet) as the rules read it."""
+    sitting = result.sitting
+    return facts.ExamResult(sitting.exam_kind, sitting.exam_date, score=result.score,
+                            knowledge=result.knowledge_score, skills=result.skills_score, name=sitting.name)
+
+
+def _exam_results(where: dict) -> dict[int, list[facts.ExamResult]]:
+    """Released exam results by person id, oldest sitting first (one query). Unreleased results do not count (X6)."""
+    from stardesk.exams.models import SittingResult
+
+    found = defaultdict(list)
+    rows = SittingResult.objects.filter(**where, released_at__isnull=False).select_related("sitting")
+    for result in rows.order_by("sitting__opens_at", "sitting_id", "pk"):
+        found[result.person_id].append(_exam_result(result))
+    return found
+
+
+def _facts_of(person: Person, titles, events, scores, monitoring=(), exams=()) -> facts.PersonFacts:
     return facts.PersonFacts(
         staff_no=person.staff_no,
         name=person.name,
@@ -122,6 +140,7 @@ def _facts_of(person: Person, titles, events, scores, monitoring=()) -> facts.Pe
         events=tuple(events),
         monthly_scores=tuple(scores),
         monitoring=tuple(monitoring),
+        exams=tuple(exams),
     )
 
 
@@ -130,8 +149,9 @@ def _confirmed_scores(scores: QuerySet) -> QuerySet:
     return scores.filter(confirmed_at__isnull=False, score__isnull=False)
 
 
-def person_facts(person: Person) -> RecordedFacts:
-    """Everything recorded about `person` that the rules read (S2, S4, E4, E6, M2, M3)."""
+def person_facts(person: Person, *, june_year: int | None = None) -> RecordedFacts:
+    """Everything recorded about `person` that the rules read (S2, S4, E4, E6, M2, M3, X2–X4), with their
+    June result (J1) of `june_year` (default: this year, Asia/Shanghai)."""
     scores = _confirmed_scores(MonthlyScore.objects.filter(person=person)).order_by("month")
     monitoring = MonitoringEvaluation.objects.filter(person=person).order_by("call_date", "pk")
     found = _facts_of(
@@ -140,8 +160,11 @@ def person_facts(person: Person) -> RecordedFacts:
         counting_events(person),
         (facts.MonthlyScore(Month.of(s.month), s.score) for s in scores),
         (_monitoring(m) for m in monitoring),
+        _exam_results({"person": person}).get(person.pk, ()),
     )
-    return RecordedFacts(found, None, NOT_YET_RECORDED)
+    year = june_year if june_year is not None else timezone.localdate().year
+    june = june_results_of(person.hotline_id, year).get(person.staff_no)
+    return RecordedFacts(found, june, NOT_YET_RECORDED)
 
 
 def _people_filter(people: QuerySet | Iterable[Person]) -> dict:
@@ -151,13 +174,11 @@ def _people_filter(people: QuerySet | Iterable[Person]) -> dict:
 
 
 def june_results_of(hotline, year: int) -> dict[str, JuneResult]:
-    """J1: the counting June results of the hotline's people for `year`, by 工号.
+    """J1: the counting June results of the hotline's people for `year`, by 工号: ranks among everyone with a
+    released June score of that year (the later sitting counts). Nobody else is ranked (E7: not ranked)."""
+    from stardesk.exams.june_ranking import june_results_for
 
-    The June comprehensive exam is not recorded in the product yet (see
-    NOT_YET_RECORDED): nobody has a rank, and the E7 gate (when the policy
-    has it on) reads that as "not ranked". Ranks are never invented.
-    """
-    return {}
+    return june_results_for(hotline, year)[0]
 
 
 def facts_of_people(
@@ -192,6 +213,7 @@ def facts_of_people(
         found = _confirmed_scores(MonthlyScore.objects.filter(**where, month__gte=first, month__lte=last))
         for person_id, month, score in found.order_by("month").values_list("person_id", "month", "score"):
             scores[person_id].append(facts.MonthlyScore(Month.of(month), score))
+    exams = _exam_results(where)
     monitoring = defaultdict(list)
     if monitoring_between is not None:
         first, last = monitoring_between
@@ -205,6 +227,7 @@ def facts_of_people(
             as_facts(events.get(person.pk, ())),
             scores.get(person.pk, ()),
             monitoring.get(person.pk, ()),
+            exams.get(person.pk, ()),
         )
         for person in rows
     }

@@ -1,0 +1,148 @@
+"""Regrading after a corrected key or a voided question: the dry run lists every downstream change and writes
+nothing; the commit applies it and logs it (Regrade and the audit trail)."""
+from decimal import Decimal
+
+import pytest
+
+from stardesk.audit.models import AuditEntry
+from stardesk.core.errors import DomainError, Forbidden
+from stardesk.exams import regrading, results
+from stardesk.exams.models import (
+    Answer,
+    Invitation,
+    KeyCorrection,
+    QuestionType,
+    Regrade,
+    SittingResult,
+)
+from tests.exams.graded_sittings import *  # noqa: F401,F403  (fixtures)
+from tests.exams.graded_sittings import answers_of, close, grade_all, release, sit
+
+ALL_RIGHT = {QuestionType.SHORT_ANSWER: "10", QuestionType.TYPING: "40", QuestionType.SPEAKING: "45"}
+
+
+@pytest.fixture
+def wrong_key(skills_sitting, agent, colleague_user, supervisor):
+    """The first single choice's key says A, but B is right. 张三 answered A everywhere (94.0, passed);
+    李四 answered B on the first single and A on the rest (86.0, passed). Released."""
+    mine = sit(skills_sitting, agent)
+    theirs = sit(skills_sitting, colleague_user, single_answers=["B", "A", "A", "A", "A"])
+    close(skills_sitting, supervisor)
+    grade_all(skills_sitting, supervisor, ALL_RIGHT)
+    release(skills_sitting, supervisor)
+    first = answers_of(mine)[QuestionType.SINGLE][0].item.version
+    return {"mine": mine, "theirs": theirs, "version": first, "sitting": skills_sitting}
+
+
+def _result(attempt):
+    return SittingResult.objects.get(attempt=attempt)
+
+
+def test_dry_run_lists_the_agents_whose_result_changes_and_writes_nothing(wrong_key, supervisor):
+    before = {r.pk: (r.score, r.passed) for r in SittingResult.objects.all()}
+    plan = regrading.regrade_dry_run(actor=supervisor, version=wrong_key["version"], answer_text="B", reason="标准答案印错，应为 B")
+    changes = {(c.staff_no, c.what): (c.old, c.new) for c in plan.changes}
+    # 张三 loses 4 of 30 knowledge marks: knowledge 86.7, score 0.6 × 86.7 + 0.4 × 85 = 86.0 (still passes 85)
+    assert changes[("1001", "知识得分")] == ("100.0", "86.7")
+    assert changes[("1001", "成绩")] == ("94.0", "86.0")
+    # 李四 gains them: from 86.0 to 94.0
+    assert changes[("1002", "成绩")] == ("86.0", "94.0")
+    assert ("1001", "是否合格") not in changes
+    assert plan.people_changed == 2 and plan.answers_rescored == 2
+    # nothing written
+    assert not KeyCorrection.objects.exists() and not Regrade.objects.exists()
+    assert {r.pk: (r.score, r.passed) for r in SittingResult.objects.all()} == before
+
+
+def test_the_commit_applies_the_correction_and_the_log_shows_it(client, wrong_key, supervisor):
+    [regrade] = regrading.regrade_commit(actor=supervisor, version=wrong_key["version"], answer_text="B", reason="标准答案印错，应为 B")
+    assert (_result(wrong_key["mine"]).score, _result(wrong_key["theirs"]).score) == (Decimal("86.0"), Decimal("94.0"))
+    correction = KeyCorrection.objects.get()
+    assert (correction.answer, correction.voided, correction.corrected_by) == ("B", False, supervisor)
+    # the objective scores stored on the answers follow the corrected key
+    answer = Answer.objects.get(attempt=wrong_key["theirs"], item__version=wrong_key["version"])
+    assert answer.auto_score == Decimal("4.00")
+    # the log: the Regrade with every change, the audit trail
+    assert regrade.correction == correction and len(regrade.changes) == 4
+    entry = AuditEntry.objects.get(action="regrade.commit")
+    assert entry.changes["key"] == ["A", "B"] and "标准答案印错" in entry.note
+    assert AuditEntry.objects.filter(action="result.regrade").count() == 2
+    client.force_login(supervisor)
+    log = client.get(f"/exams/results/sittings/{wrong_key['sitting'].pk}/regrades/").content.decode()
+    assert "标准答案印错，应为 B" in log and "94.0" in log and "86.0" in log
+
+
+def test_a_voided_question_leaves_its_sections_total(wrong_key, supervisor):
+    regrading.regrade_commit(actor=supervisor, version=wrong_key["version"], voided=True, reason="题目有歧义，作废")
+    # knowledge out of 26 marks: 张三 26/26 = 100; 李四 (0 + 16 + 10) / 26 = 100 as well
+    assert (_result(wrong_key["mine"]).knowledge_score, _result(wrong_key["theirs"]).knowledge_score) == (Decimal("100.0"), Decimal("100.0"))
+    assert Answer.objects.get(attempt=wrong_key["mine"], item__version=wrong_key["version"]).auto_score is None
+
+
+def test_a_correction_that_turns_a_pass_into_a_fail_lists_the_cascade(wrong_key, supervisor, policy_this_year):
+    from stardesk.yearly_policy import services as policy_services
+
+    # given a 2-star pass mark of 90: 张三 (94.0) passed
+    policy_services.policy_update(actor=supervisor, policy=policy_this_year, values={"x2_pass_mark_level2": Decimal("90")}, reason="试行")
+    # when the key becomes B, 张三 falls to 86.0
+    plan = regrading.regrade_dry_run(actor=supervisor, version=wrong_key["version"], answer_text="B", reason="复核")
+    mine = [(c.what, c.old, c.new) for c in plan.changes if c.staff_no == "1001"]
+    assert ("是否合格", "合格", "不合格") in mine
+    assert ("逐级补考（X3）", "—", "可参加1星资格考试") in mine
+
+
+def test_a_new_pass_withdraws_an_offer_not_yet_started(wrong_key, supervisor, one_star_sitting, policy_this_year):
+    from stardesk.yearly_policy import services as policy_services
+
+    # given a pass mark of 92: 李四 (86.0) failed and was offered the 1-star sitting
+    policy_services.policy_update(actor=supervisor, policy=policy_this_year, values={"x2_pass_mark_level2": Decimal("92")}, reason="试行")
+    theirs = _result(wrong_key["theirs"])
+    recomputed = results.compute_sitting(wrong_key["sitting"]).scores[wrong_key["theirs"].pk]
+    theirs.passed, theirs.basis = recomputed.passed, "X2"
+    theirs.save(update_fields=["passed", "basis"])
+    results.cascade_offer(actor=supervisor, results=[theirs], target=one_star_sitting)
+    # when the key is corrected (李四 94.0 ≥ 92)
+    plan = regrading.regrade_dry_run(actor=supervisor, version=wrong_key["version"], answer_text="B", reason="更正答案")
+    cascade = [(c.staff_no, c.new) for c in plan.changes if c.what == "逐级补考（X3）"]
+    assert ("1002", "撤销邀请") in cascade
+    regrading.regrade_commit(actor=supervisor, version=wrong_key["version"], answer_text="B", reason="更正答案")
+    assert not Invitation.objects.filter(sitting=one_star_sitting).exists()
+    assert _result(wrong_key["theirs"]).passed is True
+
+
+def test_regrading_is_refused_while_a_sitting_using_the_question_is_open(skills_sitting, agent, supervisor):
+    attempt = sit(skills_sitting, agent)
+    version = answers_of(attempt)[QuestionType.SINGLE][0].item.version
+    with pytest.raises(DomainError) as refused:
+        regrading.regrade_dry_run(actor=supervisor, version=version, answer_text="B", reason="更正")
+    assert refused.value.code == "regrade_sitting_open"
+
+
+@pytest.mark.parametrize("arguments, code", [
+    ({"answer_text": "A", "reason": "同一答案"}, "regrade_unchanged"),
+    ({"answer_text": "B", "reason": "  "}, "regrade_invalid"),
+    ({"answer_text": "G", "reason": "没有 G 选项"}, "regrade_invalid"),
+])
+def test_a_bad_correction_is_refused_and_changes_nothing(wrong_key, supervisor, arguments, code):
+    with pytest.raises(DomainError) as refused:
+        regrading.regrade_commit(actor=supervisor, version=wrong_key["version"], **arguments)
+    assert refused.value.code == code
+    assert not KeyCorrection.objects.exists() and not Regrade.objects.exists()
+
+
+def test_only_the_supervisor_regrades(wrong_key, committee):
+    with pytest.raises(Forbidden):
+        regrading.regrade_dry_run(actor=committee, version=wrong_key["version"], answer_text="B", reason="更正")
+
+
+def test_dry_run_then_commit_on_the_page(client, wrong_key, supervisor):
+    client.force_login(supervisor)
+    url = f"/exams/results/sittings/{wrong_key['sitting'].pk}/regrade/"
+    form = {"version": wrong_key["version"].pk, "answer": "B", "reason": "标准答案印错"}
+    dry = client.post(url, {**form, "step": "dry_run"})
+    assert dry.status_code == 200 and 'data-testid="dry-run"' in dry.content.decode()
+    assert not KeyCorrection.objects.exists()
+    done = client.post(url, {**form, "step": "commit"})
+    assert done.status_code == 302 and KeyCorrection.objects.count() == 1
+    refused = client.post(url, {**form, "answer": "Z", "step": "dry_run"})
+    assert refused.status_code == 400
