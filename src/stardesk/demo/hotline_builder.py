@@ -252,6 +252,7 @@ BUILDERS: list[tuple[str, Builder]] = [
     ("titles", build_titles),
     ("accounts", build_accounts),
     ("policies", yearly_policies.build_yearly_policies),
+    # The open cycle reads every fact its eligibility check needs (titles, events, exams): keep it last.
     ("cycle", build_cycle),
     ("audit", build_audit_entries),
 ]
