@@ -24,7 +24,7 @@ from stardesk.sheets.cells import Choice, Integer, StaffNo, Text
 from stardesk.sheets.specs import Column, ImportContext, Outcome, Problems, Row, SheetSpec
 
 LEVEL_WORDS = {"一星": 1, "二星": 2, "三星": 3}
-YES_NO = {"是": True, "否": False}
+YES_NO = {"是": True, "否": False}  # the words of the sheet (workbook.md)
 SYSTEM = "系统"
 
 COLUMNS = (
@@ -34,6 +34,10 @@ COLUMNS = (
     Column("班长推荐", "leader_recommended", Choice(YES_NO), required=False, note=_("班长推荐“表现突出”（E1 入职不满一年的例外）；留空即“否”")),
     Column("推荐理由", "recommendation_reason", Text(max_length=500), required=False, note=_("班长推荐为“是”时必填")),
 )
+
+
+def _yes(value: bool) -> str:
+    return "是" if value else "否"
 
 
 def check_row(row: Row, problems: Problems) -> bool:
@@ -97,11 +101,11 @@ def prepare(context: ImportContext, rows: list[Row], problems: Problems) -> Appl
             continue
         changes = {}
         if existing.level != values["level"]:
-            changes["申报星级"] = [f"{existing.level}星", f"{values['level']}星"]
+            changes[str(_("申报星级"))] = [f"{existing.level}星", f"{values['level']}星"]
         if existing.leader_recommended != recommended:
-            changes["班长推荐表现突出"] = ["是" if existing.leader_recommended else "否", "是" if recommended else "否"]
+            changes[str(_("班长推荐表现突出"))] = [_yes(existing.leader_recommended), _yes(recommended)]
         if existing.recommendation_reason != reason:
-            changes["推荐理由"] = [existing.recommendation_reason, reason]
+            changes[str(_("推荐理由"))] = [existing.recommendation_reason, reason]
         if not changes:
             plan.unchanged += 1
             continue
@@ -131,14 +135,14 @@ def apply(context: ImportContext, plan: ApplicationPlan) -> Outcome:
           ["level", "leader_recommended", "recommendation_reason", "flagged_by_name", "flagged_at", *CHECK_FIELDS])
     entries = [
         audit.entry_for(actor=actor, action="application.import", target=a, hotline=hotline, note=note, changes={
-            "申报星级": [None, f"{a.level}星"], "符合申报条件": [None, "是" if a.eligible else "否"],
-            **({"班长推荐表现突出": [None, a.recommendation_reason]} if a.leader_recommended else {}),
+            str(_("申报星级")): [None, f"{a.level}星"], str(_("符合申报条件")): [None, _yes(a.eligible)],
+            **({str(_("班长推荐表现突出")): [None, a.recommendation_reason]} if a.leader_recommended else {}),
         })
         for a in plan.new
     ]
     entries += [
         audit.entry_for(actor=actor, action="application.import", target=a, hotline=hotline, note=note,
-                        changes={**changes, "符合申报条件": [None, "是" if a.eligible else "否"]})
+                        changes={**changes, str(_("符合申报条件")): [None, _yes(a.eligible)]})
         for a, changes in plan.changed
     ]
     audit.record_many(entries)
@@ -153,7 +157,7 @@ def export_rows(hotline):
         .order_by("cycle__year", "person__staff_no")
     )
     for a in applications.iterator(chunk_size=2000):
-        yield [a.person.staff_no, a.cycle.year, a.level, "是" if a.leader_recommended else "否", a.recommendation_reason]
+        yield [a.person.staff_no, a.cycle.year, a.level, _yes(a.leader_recommended), a.recommendation_reason]
 
 
 SPEC = SheetSpec(
