@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from stardesk.accounts import permissions
@@ -127,22 +127,19 @@ class MonthTotals:
 
 
 def month_totals(lines: QuerySet) -> MonthTotals:
-    """Totals per star level held on the month's last day (M4 step 1): lines, pending lines, amount (one query)."""
-    found = {
-        row["level"]: row
-        for row in lines.order_by().values("level").annotate(
-            n=Count("pk"), pending=Count("pk", filter=Q(status=LineStatus.PENDING)), amount=Sum("amount")
-        )
-    }
-    levels = []
-    for level in (3, 2, 1, 0):
-        row = found.get(level)
-        if row is None and level == 0:
-            continue  # a "no title on the last day" row only when there is one
-        levels.append(
-            LevelTotal(level, row["n"], row["pending"], row["amount"] or ZERO_MONEY) if row else LevelTotal(level)
-        )
-    return MonthTotals(levels)
+    """Totals per star level held on the month's last day (M4 step 1): lines, pending lines, amount (one query).
+
+    Amounts are added up here as Decimals (C3): SQLite's SUM would add them as floats.
+    """
+    found = {level: LevelTotal(level) for level in (3, 2, 1)}
+    for level, status, amount in lines.order_by().values_list("level", "status", "amount").iterator(chunk_size=5000):
+        total = found.setdefault(max(level, 0), LevelTotal(max(level, 0)))
+        total.lines += 1
+        if status == LineStatus.PENDING:
+            total.pending += 1
+        elif amount is not None:
+            total.amount += amount
+    return MonthTotals([found[level] for level in sorted(found, reverse=True)])
 
 
 @dataclass
@@ -197,21 +194,19 @@ def month_overview(user, hotline, month: Month) -> MonthOverview:
         for r in Register.objects.filter(team__in=ids, month=month.first_day).select_related("accepted_by")
     }
     holders = Counter(holders_during(hotline, month).filter(team__in=ids).values_list("team_id", flat=True))
-    stats = {
-        row["team_id"]: row
-        for row in AllowanceLine.objects.filter(hotline=hotline, month=month.first_day, is_current=True, team__in=ids)
-        .order_by()
-        .values("team_id")
-        .annotate(n=Count("pk"), pending=Count("pk", filter=Q(status=LineStatus.PENDING)), amount=Sum("amount"))
-    }
-    rows = []
-    for t in teams:
-        s = stats.get(t.pk, {})
-        rows.append(TeamMonth(t, registers.get(t.pk), holders.get(t.pk, 0), s.get("n", 0), s.get("pending", 0), s.get("amount") or ZERO_MONEY))
+    rows = {t.pk: TeamMonth(t, registers.get(t.pk), holders.get(t.pk, 0)) for t in teams}
+    found = AllowanceLine.objects.filter(hotline=hotline, month=month.first_day, is_current=True, team__in=ids)
+    for team_id, status, amount in found.order_by().values_list("team_id", "status", "amount").iterator(chunk_size=5000):
+        row = rows[team_id]
+        row.lines += 1
+        if status == LineStatus.PENDING:
+            row.pending += 1
+        elif amount is not None:
+            row.amount += amount  # Decimals added here (C3), not by the database
     unassigned = 0
     if reads_all(user):
         unassigned = AllowanceLine.objects.filter(hotline=hotline, month=month.first_day, is_current=True, team__isnull=True).count()
-    return MonthOverview(month, rows, monthly_rules.policy_for(hotline, month) is None, unassigned)
+    return MonthOverview(month, list(rows.values()), monthly_rules.policy_for(hotline, month) is None, unassigned)
 
 
 def line_for(user, pk) -> AllowanceLine:
