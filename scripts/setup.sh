@@ -63,9 +63,10 @@ command -v npm >/dev/null 2>&1 || MISSING+=(nodejs npm)
 if compgen -G "src/stardesk/locale/*/LC_MESSAGES/*.po" >/dev/null || compgen -G "src/stardesk/*/locale/*/LC_MESSAGES/*.po" >/dev/null; then
   command -v msgfmt >/dev/null 2>&1 || MISSING+=(gettext)
 fi
+# Chinese glyphs embedded in the certificates and summary report (A3, R3), screenshots and PDFs.
+need_pkg fonts-wqy-microhei
 if [ "$PROFILE" = "test" ]; then
   [ -x /usr/bin/chromium ] || MISSING+=(chromium)
-  need_pkg fonts-wqy-microhei   # Chinese glyphs in screenshots and PDFs
   command -v pdftoppm >/dev/null 2>&1 || MISSING+=(poppler-utils)
   command -v msgfmt >/dev/null 2>&1 || MISSING+=(gettext)
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || MISSING+=(postgresql)

@@ -73,3 +73,11 @@ def export_rows(*, actor, cycle: Cycle, kind: str, as_system: bool = False) -> t
 
 def file_name(cycle: Cycle, kind: str, fmt: str) -> str:
     return f"{EXPORTS[kind].title}_{cycle.hotline.name}_{cycle.year}.{fmt}"
+
+
+# 评定结果 (K4) is written from the committee's records (cycle.result_export).
+from stardesk.cycle import result_export  # noqa: E402
+
+EXPORTS[result_export.RESULT.kind] = result_export.RESULT
+EXPORT_TITLES[result_export.RESULT.kind] = _("评定结果")
+ROWS[result_export.RESULT.kind] = result_export.result_rows

@@ -252,3 +252,171 @@ class Recommendation(models.Model):
     def __str__(self):
         where = f"推荐{self.level}星第{self.position}位" if self.level else "未获推荐"
         return f"{self.person} {self.cycle.year} {where}"
+
+
+# --- assessment, committee and award (X5, K1–K4, A1–A3) -------------------------------------------
+# The committee's rows are written when 集中评定 starts (cycle.committee), decided one person at a time
+# (K3) and final once the committee closes (K4); the award (A1–A3) is written by cycle.award.
+
+
+class CommitteeCandidate(models.Model):
+    """K1/K2: one recommended candidate as the committee sees them, fixed when 集中评定 starts.
+
+    The exam qualification (X3/X4), the composite score (X5, `composite` None when a part is missing),
+    the flags (E1, E4, vetoes of the year) and the proposal (K2) are kept as computed then, so the
+    committee decides on figures that no longer move. `level` is the committee's result so far
+    (0 = not a holder), starting from the proposal; once the decision is closed it is final (K4).
+    """
+
+    cycle = models.ForeignKey(Cycle, verbose_name=_("年度评定"), on_delete=models.PROTECT, related_name="candidates")
+    recommendation = models.OneToOneField(
+        Recommendation, verbose_name=_("推荐名单"), on_delete=models.PROTECT, related_name="candidate"
+    )
+    person = models.ForeignKey("people.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+")
+    recommended_level = models.PositiveSmallIntegerField(_("推荐星级"), choices=LEVEL_CHOICES)
+    eligible_levels = models.CharField(_("符合条件的星级"), max_length=3, blank=True)
+    qualified_level = models.PositiveSmallIntegerField(_("考试合格星级"), default=0)  # X3/X4, 0 = none
+    exam_score = models.DecimalField(_("资格考试成绩"), max_digits=4, decimal_places=1, null=True, blank=True)
+    exam_on = models.DateField(_("考试日期"), null=True, blank=True)
+    composite = models.DecimalField(_("综合得分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    # X5 exactly, as "numerator/denominator": K1 orders by the exact value, the page shows `composite`.
+    composite_exact = models.CharField(_("综合得分（精确值）"), max_length=120, blank=True)
+    composite_parts = models.JSONField(_("综合得分各项"), default=list, blank=True)
+    flags = models.JSONField(_("提示"), default=list, blank=True)
+    start_level = models.PositiveSmallIntegerField(_("评定名单星级"), default=0)  # K1: min(recommended, qualified)
+    list_position = models.PositiveIntegerField(_("名单排序"), null=True, blank=True)
+    proposed_level = models.PositiveSmallIntegerField(_("建议星级"), default=0)  # K2, 0 = not proposed
+    proposed_position = models.PositiveIntegerField(_("建议排序"), null=True, blank=True)
+    level = models.PositiveSmallIntegerField(_("评定星级"), default=0)
+    decided = models.BooleanField(_("已逐人评定"), default=False)
+    reasons = models.JSONField(_("依据"), default=list, blank=True)
+    policy_version = models.CharField(_("政策版本"), max_length=60)
+    assessed_on = models.DateField(_("考核截止日期"))
+    created_at = models.DateTimeField(_("建立时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("评定候选人")
+        verbose_name_plural = _("评定候选人")
+        ordering = ["cycle", "-start_level", "list_position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "person"], name="candidate_one_per_cycle"),
+            models.CheckConstraint(condition=models.Q(level__gte=0, level__lte=3), name="candidate_level_0_to_3"),
+        ]
+        indexes = [models.Index(fields=["cycle", "level"])]
+
+    def __str__(self):
+        return f"{self.person} {self.cycle.year} 评定候选人"
+
+    def levels_eligible(self) -> frozenset[int]:
+        return frozenset(int(c) for c in self.eligible_levels)
+
+
+class CycleSeat(models.Model):
+    """K3: the places of one level in a cycle. Every committee decision locks the cycle's seats
+    (SELECT … FOR UPDATE), so two members deciding at the same moment take turns; the database
+    refuses a count over the quota even if something went past the check."""
+
+    cycle = models.ForeignKey(Cycle, verbose_name=_("年度评定"), on_delete=models.CASCADE, related_name="seats")
+    level = models.PositiveSmallIntegerField(_("星级"), choices=LEVEL_CHOICES)
+    quota = models.PositiveIntegerField(_("名额"))
+    filled = models.PositiveIntegerField(_("已评定人数"), default=0)
+
+    class Meta:
+        verbose_name = _("评定名额")
+        verbose_name_plural = _("评定名额")
+        ordering = ["cycle", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "level"], name="seat_one_per_level"),
+            models.CheckConstraint(condition=models.Q(filled__lte=models.F("quota")), name="seat_within_quota"),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle} {self.level}星 {self.filled}/{self.quota}"
+
+
+class DecisionAction(models.TextChoices):
+    APPROVE = "approve", _("同意")
+    REJECT = "reject", _("不予评定")
+    CHANGE = "change", _("调整星级")
+
+
+class CommitteeDecision(models.Model):
+    """K3: one decision on one person by one member, with time and reason. Never changed afterwards."""
+
+    cycle = models.ForeignKey(Cycle, verbose_name=_("年度评定"), on_delete=models.PROTECT, related_name="committee_decisions")
+    candidate = models.ForeignKey(CommitteeCandidate, verbose_name=_("评定候选人"), on_delete=models.PROTECT, related_name="decisions")
+    action = models.CharField(_("评定"), max_length=10, choices=DecisionAction.choices)
+    from_level = models.PositiveSmallIntegerField(_("原星级"))
+    to_level = models.PositiveSmallIntegerField(_("评定星级"))
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("委员"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    member_name = models.CharField(_("委员"), max_length=150)
+    decided_at = models.DateTimeField(_("评定时间"))
+    reason = models.TextField(_("理由"))
+    basis = models.TextField(_("名额依据"), blank=True)
+
+    class Meta:
+        verbose_name = _("评定决定")
+        verbose_name_plural = _("评定决定")
+        ordering = ["cycle", "decided_at", "pk"]
+
+    def __str__(self):
+        return f"{self.candidate} {self.get_action_display()} {self.to_level}星"
+
+
+class CommitteeVote(models.Model):
+    """K: one member's own vote on one candidate (0 = not to be awarded). Seen only by the committee."""
+
+    candidate = models.ForeignKey(CommitteeCandidate, verbose_name=_("评定候选人"), on_delete=models.PROTECT, related_name="votes")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("委员"), on_delete=models.PROTECT, related_name="+")
+    member_name = models.CharField(_("委员"), max_length=150)
+    level = models.PositiveSmallIntegerField(_("投票星级"))
+    comment = models.TextField(_("意见"), blank=True)
+    cast_at = models.DateTimeField(_("投票时间"))
+
+    class Meta:
+        verbose_name = _("委员投票")
+        verbose_name_plural = _("委员投票")
+        ordering = ["candidate", "cast_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "member"], name="vote_one_per_member"),
+            models.CheckConstraint(condition=models.Q(level__gte=0, level__lte=3), name="vote_level_0_to_3"),
+        ]
+
+    def __str__(self):
+        return f"{self.member_name} → {self.candidate}"
+
+
+class Award(models.Model):
+    """A1–A3: one title awarded at the ceremony, with its one-off reward (A2) and certificate number (A3)."""
+
+    cycle = models.ForeignKey(Cycle, verbose_name=_("年度评定"), on_delete=models.PROTECT, related_name="awards")
+    candidate = models.OneToOneField(
+        CommitteeCandidate, verbose_name=_("评定候选人"), on_delete=models.PROTECT, null=True, blank=True, related_name="award"
+    )
+    person = models.ForeignKey("people.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="star_awards")
+    level = models.PositiveSmallIntegerField(_("星级"), choices=LEVEL_CHOICES)
+    job_type = models.CharField(_("工种"), max_length=30)
+    award_date = models.DateField(_("授牌日期"))
+    title = models.OneToOneField(
+        "people.TitleSpell", verbose_name=_("星级记录"), on_delete=models.PROTECT, null=True, blank=True, related_name="award"
+    )
+    certificate_no = models.CharField(_("证书编号"), max_length=40, unique=True)
+    reward_amount = models.DecimalField(_("一次性奖励（元）"), max_digits=10, decimal_places=2)
+    reward_first_time = models.BooleanField(_("首次获得该星级"), default=True)
+    reward_basis = models.TextField(_("奖励依据"))
+    policy_version = models.CharField(_("政策版本"), max_length=60)
+    awarded_at = models.DateTimeField(_("登记时间"))
+    awarded_by_name = models.CharField(_("登记人"), max_length=150)
+
+    class Meta:
+        verbose_name = _("授牌")
+        verbose_name_plural = _("授牌")
+        ordering = ["cycle", "-level", "certificate_no"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "person"], name="award_one_per_person")]
+        indexes = [models.Index(fields=["award_date"])]
+
+    def __str__(self):
+        return f"{self.person} {self.award_date} {self.level}星"

@@ -275,16 +275,33 @@ def _finalise_recommendation(cycle: Cycle, actor, now: datetime.datetime) -> dic
     }
 
 
+def _start_committee(cycle: Cycle, actor, now: datetime.datetime) -> dict:
+    """Leaving 业务考核: the candidates, the proposal (K1, K2) and the seats of each level (cycle.committee)."""
+    from stardesk.cycle import committee
+
+    return committee.start_committee(cycle, actor, now)
+
+
 def _close_decision(cycle: Cycle, actor, now: datetime.datetime) -> dict:
     """Leaving 集中评定: the decision is final (K4) and the cycle's policy is frozen (P1)."""
+    from stardesk.cycle import committee
+
+    figures = committee.close_committee(cycle, actor, now)
     record = CyclePolicy.objects.get(pk=cycle.policy_id)
     if record.is_frozen:
-        return {}
+        return figures
     policy_services.policy_freeze(
         actor=actor, policy=record, as_system=actor is None,
         reason=_("%(year)s 年度集中评定结束，评定委员会的决定为最终决定（K4）") % {"year": cycle.year},
     )
-    return {_("年度政策"): [_("可编辑"), _("已冻结")]}
+    return {**figures, _("年度政策"): [_("可编辑"), _("已冻结")]}
+
+
+def _finish_award(cycle: Cycle, actor, now: datetime.datetime) -> dict:
+    """Leaving 授牌: the ceremony is recorded (cycle.award)."""
+    from stardesk.cycle import award
+
+    return award.finish_award(cycle, actor, now)
 
 
 # What entering a step does, besides recording it. Later steps add their work here (e.g. the sittings
@@ -292,7 +309,9 @@ def _close_decision(cycle: Cycle, actor, now: datetime.datetime) -> dict:
 STEP_WORK = {
     Step.LEADER_CHECK: _start_recommendation,
     Step.ASSESSMENT: _finalise_recommendation,
+    Step.COMMITTEE: _start_committee,
     Step.AWARD: _close_decision,
+    Step.SUMMARY: _finish_award,
 }
 
 

@@ -349,7 +349,7 @@ def events_record_many(*, actor, hotline, rows: list[EventRow]) -> BulkOutcome:
 
 
 def _locked(event: Event) -> Event:
-    return Event.objects.select_for_update().select_related("person", "person__team", "hotline").get(pk=event.pk)
+    return Event.objects.select_for_update(of=("self",)).select_related("person", "person__team", "hotline").get(pk=event.pk)
 
 
 @transaction.atomic
