@@ -9,6 +9,7 @@ from stardesk.audit.models import AuditEntry
 from stardesk.people.models import Person, Team
 from tests.api.conftest import token_client
 from tests.factories import TitleSpellFactory
+from tests.cycle import api_records as cycle_records
 from tests.payouts import api_records
 
 ROLES = ("anonymous", "agent", "leader", "supervisor", "committee", "admin")
@@ -65,6 +66,31 @@ ENDPOINTS = {
     "allowance_line.self": ("get", lambda w: f"/api/v1/allowance-lines/{api_records.allowance_line(w.agent_person).pk}/", None),
     "allowance_line.foreign": ("get", lambda w: f"/api/v1/allowance-lines/{api_records.allowance_line(w.foreigner).pk}/", None),
     "allowance_lines.create": ("post", lambda w: "/api/v1/allowance-lines/", lambda w: {}),
+    # The yearly cycle (stardesk.cycle.api).
+    "cycles.list": ("get", lambda w: "/api/v1/cycles/", None),
+    "cycle.own": ("get", lambda w: f"/api/v1/cycles/{cycle_records.cycle(w.hotline).pk}/", None),
+    "cycle.foreign": ("get", lambda w: f"/api/v1/cycles/{cycle_records.cycle(w.other_hotline).pk}/", None),
+    "applications.list": ("get", lambda w: "/api/v1/applications/", None),
+    "application.self": ("get", lambda w: f"/api/v1/applications/{cycle_records.application(w.agent_person).pk}/", None),
+    "application.other_team": ("get", lambda w: f"/api/v1/applications/{cycle_records.application(w.stranger).pk}/", None),
+    "applications.create": ("post", lambda w: "/api/v1/applications/",
+                            lambda w: {"cycle": cycle_records.cycle(w.hotline).pk, "person": w.agent_person.pk, "level": 1}),
+    "recommendations.list": ("get", lambda w: "/api/v1/recommendations/", None),
+    "recommendation.other_team": ("get", lambda w: f"/api/v1/recommendations/{cycle_records.recommendation(w.stranger).pk}/", None),
+    "candidates.list": ("get", lambda w: "/api/v1/candidates/", None),
+    "candidate.self": ("get", lambda w: f"/api/v1/candidates/{cycle_records.candidate(w.agent_person).pk}/", None),
+    "decisions.list": ("get", lambda w: "/api/v1/decisions/", None),
+    "decision.self": ("get", lambda w: f"/api/v1/decisions/{cycle_records.decision(w.agent_person).pk}/", None),
+    "decisions.create": ("post", lambda w: "/api/v1/decisions/",
+                         lambda w: {"candidate": cycle_records.candidate(w.agent_person).pk, "to_level": 0, "reason": "不予评定"}),
+    "votes.list": ("get", lambda w: "/api/v1/votes/", None),
+    "votes.create": ("post", lambda w: "/api/v1/votes/",
+                     lambda w: {"candidate": cycle_records.candidate(w.agent_person).pk, "level": 1}),
+    "awards.list": ("get", lambda w: "/api/v1/awards/", None),
+    "award.other_team": ("get", lambda w: f"/api/v1/awards/{cycle_records.award(w.stranger).pk}/", None),
+    "titles.list": ("get", lambda w: "/api/v1/titles/", None),
+    "title.self": ("get", lambda w: f"/api/v1/titles/{cycle_records.title(w.agent_person).pk}/", None),
+    "title.foreign": ("get", lambda w: f"/api/v1/titles/{cycle_records.title(w.foreigner).pk}/", None),
 }
 
 MATRIX = [
@@ -107,6 +133,29 @@ MATRIX = [
     ("allowance_line.foreign",  401,  404,  404,   404,      404,   200),
     # Allowance lines are computed, never posted.
     ("allowance_lines.create",  401,  405,  405,   405,      405,   405),
+    ("cycles.list",             401,  200,  200,   200,      200,   200),
+    ("cycle.own",               401,  200,  200,   200,      200,   200),
+    ("cycle.foreign",           401,  404,  404,   404,      404,   200),
+    ("applications.list",       401,  200,  200,   200,      200,   200),
+    ("application.self",        401,  200,  200,   200,      200,   200),
+    ("application.other_team",  401,  404,  404,   200,      200,   200),
+    # An agent applies for themselves, a leader for the team, the supervisor for the hotline (E); not the committee.
+    ("applications.create",     401,  201,  201,   201,      403,   201),
+    ("recommendations.list",    401,  200,  200,   200,      200,   200),
+    ("recommendation.other_team", 401, 404, 404,   200,      200,   200),
+    # The committee's records (K) are read by the supervisor and the committee; votes by the committee only.
+    ("candidates.list",         401,  403,  403,   200,      200,   200),
+    ("candidate.self",          401,  403,  403,   200,      200,   200),
+    ("decisions.list",          401,  403,  403,   200,      200,   200),
+    ("decision.self",           401,  403,  403,   200,      200,   200),
+    ("decisions.create",        401,  403,  403,   403,      201,   403),
+    ("votes.list",              401,  403,  403,   403,      200,   200),
+    ("votes.create",            401,  403,  403,   403,      201,   403),
+    ("awards.list",             401,  200,  200,   200,      200,   200),
+    ("award.other_team",        401,  404,  404,   200,      200,   200),
+    ("titles.list",             401,  200,  200,   200,      200,   200),
+    ("title.self",              401,  200,  200,   200,      200,   200),
+    ("title.foreign",           401,  404,  404,   404,      404,   200),
 ]
 
 CASES = [(endpoint, role, status) for endpoint, *statuses in MATRIX for role, status in zip(ROLES, statuses)]

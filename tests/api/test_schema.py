@@ -45,6 +45,21 @@ def test_schema_generates_and_validates_without_warnings(tmp_path):
         "/api/v1/events/{id}/",
         "/api/v1/allowance-lines/",
         "/api/v1/allowance-lines/{id}/",
+        "/api/v1/cycles/",
+        "/api/v1/cycles/{id}/",
+        "/api/v1/applications/",
+        "/api/v1/applications/{id}/",
+        "/api/v1/recommendations/",
+        "/api/v1/recommendations/{id}/",
+        "/api/v1/candidates/",
+        "/api/v1/candidates/{id}/",
+        "/api/v1/decisions/",
+        "/api/v1/decisions/{id}/",
+        "/api/v1/votes/",
+        "/api/v1/awards/",
+        "/api/v1/awards/{id}/",
+        "/api/v1/titles/",
+        "/api/v1/titles/{id}/",
     }
 
 

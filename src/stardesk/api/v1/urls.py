@@ -1,6 +1,7 @@
 from rest_framework.routers import DefaultRouter
 
 from stardesk.api.v1 import views
+from stardesk.cycle import api as cycle_api
 from stardesk.payouts import api as payouts_api
 
 router = DefaultRouter()
@@ -11,6 +12,15 @@ router.register("monthly-scores", payouts_api.MonthlyScoreViewSet, basename="mon
 router.register("monitoring-scores", payouts_api.MonitoringViewSet, basename="monitoring-score")
 router.register("events", payouts_api.EventViewSet, basename="event")
 router.register("allowance-lines", payouts_api.AllowanceLineViewSet, basename="allowance-line")
+# The yearly cycle (Y, E, Q, K, A): stardesk.cycle.api.
+router.register("cycles", cycle_api.CycleViewSet, basename="cycle")
+router.register("applications", cycle_api.ApplicationViewSet, basename="application")
+router.register("recommendations", cycle_api.RecommendationViewSet, basename="recommendation")
+router.register("candidates", cycle_api.CandidateViewSet, basename="candidate")
+router.register("decisions", cycle_api.DecisionViewSet, basename="decision")
+router.register("votes", cycle_api.VoteViewSet, basename="vote")
+router.register("awards", cycle_api.AwardViewSet, basename="award")
+router.register("titles", cycle_api.TitleViewSet, basename="title")
 
 app_name = "v1"
 urlpatterns = router.urls
