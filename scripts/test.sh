@@ -72,6 +72,14 @@ run_suite() {  # run_suite NAME: the whole suite against the database in DATABAS
 }
 
 unset DATABASE_URL  # the first run is SQLite whatever the caller's environment says
+
+# A model change without its migration passes on the test database but breaks a real one.
+echo "==> Django 检查与迁移文件"
+set +e
+STARDESK_DEMO=1 python -m stardesk check && STARDESK_DEMO=1 python -m stardesk makemigrations --check --dry-run
+CHECKS=$?
+set -e
+
 run_suite sqlite "$@"
 
 throwaway_postgres_start
@@ -81,6 +89,12 @@ throwaway_postgres_stop
 echo
 echo "================ 测试结果 ================"
 status=0
+if [ "$CHECKS" -eq 0 ]; then
+  printf '%-11s %s\n' "checks" "通过  system check, migrations"
+else
+  printf '%-11s %s\n' "checks" "失败  system check 或缺少迁移文件（见上方输出）"
+  status=1
+fi
 for name in sqlite postgresql; do
   if [ "${RC[$name]}" -eq 0 ]; then mark="通过"; else mark="失败"; status=1; fi
   printf '%-11s %s  %s\n' "$name" "$mark" "${SUMMARY[$name]}"
