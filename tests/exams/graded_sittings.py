@@ -15,7 +15,6 @@ from stardesk.exams import grading, results, services
 from stardesk.exams.models import (
     Answer,
     Area,
-    PaperMode,
     QuestionType,
     SectionKind,
     SittingKind,

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from stardesk.audit.models import AuditEntry
 from stardesk.core.errors import DomainError
-from stardesk.exams import result_queries, results, services
+from stardesk.exams import result_queries, results
 from stardesk.exams.models import (
     Invitation,
     InvitedHow,

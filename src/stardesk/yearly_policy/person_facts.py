@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from stardesk.assessment.models import MonitoringEvaluation, MonthlyScore
 from stardesk.events.models import Event
@@ -125,6 +124,12 @@ def _exam_results(where: dict) -> dict[int, list[facts.ExamResult]]:
     return found
 
 
+# The fields of a person _facts_of reads.
+_FACT_FIELDS = (
+    "staff_no", "name", "employment_type", "hotline_start", "job_type", "job_type_start", "left_on", "team__name", "hotline__code",
+)
+
+
 def _facts_of(person: Person, titles, events, scores, monitoring=(), exams=()) -> facts.PersonFacts:
     return facts.PersonFacts(
         staff_no=person.staff_no,
@@ -198,12 +203,16 @@ def facts_of_people(
     `hotline` reads the June results of that year (J1, E7).
     """
     if isinstance(people, QuerySet):
-        people = people.select_related("team", "hotline")
+        # Only what _facts_of reads: 20,000 people load in a fraction of the time of whole rows.
+        people = people.select_related("team", "hotline").only(*_FACT_FIELDS)
     rows = list(people)
     where = _people_filter(people if isinstance(people, QuerySet) else rows)
     titles = defaultdict(list)
-    for spell in TitleSpell.objects.filter(**where).order_by("person_id", "start", "pk"):
-        titles[spell.person_id].append(_spell(spell))
+    spells = TitleSpell.objects.filter(**where).order_by("person_id", "start", "pk")
+    for person_id, level, job_type, start, end, end_reason in spells.values_list(
+        "person_id", "level", "job_type", "start", "end", "end_reason"
+    ):
+        titles[person_id].append(facts.TitleSpell(level, job_type, start, end, _END_REASONS[end_reason] if end_reason else None))
     events = defaultdict(list)
     for event in Event.objects.filter(**where).counting().order_by("date", "pk"):
         events[event.person_id].append(event)
