@@ -23,6 +23,7 @@ from stardesk.audit.models import AuditEntry
 from stardesk.audit.services import entry_for
 from stardesk.demo import chinese_names, title_history, yearly_policies
 from stardesk.demo.cycle import build_cycle
+from stardesk.demo.exams import build_exams
 from stardesk.demo.payouts import build_payouts
 from stardesk.people.models import EmploymentType, Hotline, Person, Team, TitleSpell
 
@@ -255,6 +256,7 @@ BUILDERS: list[tuple[str, Builder]] = [
     ("policies", yearly_policies.build_yearly_policies),
     # The open cycle reads every fact its eligibility check needs (titles, events, exams): keep it last.
     ("cycle", build_cycle),
+    ("exams", build_exams),
     ("payouts", build_payouts),
     ("audit", build_audit_entries),
 ]

@@ -183,7 +183,7 @@ def question_revise(*, actor, question: Question, area: str, level: int, difficu
     """
     permissions.require(actor, "exams.edit")
     permissions.require_hotline(actor, question.hotline)
-    question = Question.objects.select_for_update().select_related("current", "hotline").get(pk=question.pk)
+    question = Question.objects.select_for_update(of=("self",)).select_related("current", "hotline").get(pk=question.pk)
     _check_classification(area=area, qtype=question.qtype, level=level, difficulty=difficulty, status=status)
     content = build_content(qtype=question.qtype, stem=stem, options=list(options), answer_text=answer_text, marks=marks,
                             explanation=explanation, reference=reference, material=material)
@@ -517,7 +517,7 @@ def sitting_open(*, actor, sitting: Sitting) -> Sitting:
     """Draft → open: the paper is fixed (or each invited person's paper drawn) and agents may start."""
     permissions.require(actor, "exams.edit")
     permissions.require_hotline(actor, sitting.hotline)
-    sitting = Sitting.objects.select_for_update().select_related("hotline", "paper", "blueprint").get(pk=sitting.pk)
+    sitting = Sitting.objects.select_for_update(of=("self",)).select_related("hotline", "paper", "blueprint").get(pk=sitting.pk)
     _transition(sitting, SittingStatus.OPEN)
     now = timezone.now()
     if sitting.closes_at <= now:
@@ -543,10 +543,11 @@ def sitting_close(*, actor, sitting: Sitting) -> Sitting:
     if actor is not SYSTEM:
         permissions.require(actor, "exams.edit")
         permissions.require_hotline(actor, sitting.hotline)
-    sitting = Sitting.objects.select_for_update().select_related("hotline").get(pk=sitting.pk)
+    sitting = Sitting.objects.select_for_update(of=("self",)).select_related("hotline").get(pk=sitting.pk)
     _transition(sitting, SittingStatus.CLOSED)
     now = timezone.now()
-    running = list(Attempt.objects.select_for_update().filter(sitting=sitting, status=AttemptStatus.IN_PROGRESS))
+    running = list(Attempt.objects.select_for_update(of=("self",)).select_related("sitting__hotline", "person")
+                   .filter(sitting=sitting, status=AttemptStatus.IN_PROGRESS))
     _close_attempts(running, EndedBy.SITTING_CLOSED, now, actor)
     sitting.closed_at = now
     sitting.save(update_fields=["status", "closed_at", "updated_at"])
@@ -581,7 +582,7 @@ def invite_people(*, actor, sitting: Sitting, people, how: str = InvitedHow.HAND
     """Invite people (already invited ones are left as they are). Returns the new invitations."""
     permissions.require(actor, "exams.edit")
     permissions.require_hotline(actor, sitting.hotline)
-    sitting = Sitting.objects.select_for_update().select_related("hotline", "blueprint").get(pk=sitting.pk)
+    sitting = Sitting.objects.select_for_update(of=("self",)).select_related("hotline", "blueprint").get(pk=sitting.pk)
     if sitting.status not in (SittingStatus.DRAFT, SittingStatus.OPEN):
         raise DomainError("sitting_not_inviting")
     if how not in InvitedHow.values:
@@ -636,7 +637,7 @@ def invite_everyone(*, actor, sitting: Sitting) -> list[Invitation]:
 def invite_withdraw(*, actor, invitation: Invitation) -> None:
     permissions.require(actor, "exams.edit")
     permissions.require_hotline(actor, invitation.sitting.hotline)
-    invitation = Invitation.objects.select_for_update().select_related("sitting", "person").get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("sitting", "person").get(pk=invitation.pk)
     if hasattr(invitation, "attempt"):
         raise DomainError("invitation_started")
     if invitation.sitting.status not in (SittingStatus.DRAFT, SittingStatus.OPEN):
@@ -688,7 +689,7 @@ def _orders(items: list[PaperItem], sitting: Sitting, seed: int) -> tuple[list[i
 def attempt_start(*, actor, invitation: Invitation) -> Attempt:
     """Open the exam: the server's clock starts now (an attempt already started is simply returned)."""
     _own_invitation(actor, invitation)
-    invitation = Invitation.objects.select_for_update().select_related("sitting", "sitting__hotline", "person").get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("sitting", "sitting__hotline", "person").get(pk=invitation.pk)
     existing = Attempt.objects.filter(invitation=invitation).select_related("sitting").first()
     if existing is not None:
         return existing
@@ -719,7 +720,7 @@ def attempt_start(*, actor, invitation: Invitation) -> Attempt:
 
 def _locked_open_attempt(actor, attempt: Attempt, now) -> Attempt:
     _own_attempt(actor, attempt)
-    attempt = Attempt.objects.select_for_update().select_related("sitting", "sitting__hotline").get(pk=attempt.pk)
+    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("sitting__hotline", "person").get(pk=attempt.pk)
     if attempt.status != AttemptStatus.IN_PROGRESS:
         raise DomainError("attempt_time_over" if attempt.ended_by == EndedBy.EXPIRED else "attempt_submitted")
     if now > attempt.accepts_until:
@@ -874,7 +875,7 @@ def attempt_submit(*, actor, attempt: Attempt, ended_by: str = EndedBy.AGENT) ->
     now = timezone.now()
     with transaction.atomic():
         _own_attempt(actor, attempt)
-        attempt = Attempt.objects.select_for_update().select_related("sitting", "sitting__hotline").get(pk=attempt.pk)
+        attempt = Attempt.objects.select_for_update(of=("self",)).select_related("sitting__hotline", "person").get(pk=attempt.pk)
         if attempt.status != AttemptStatus.IN_PROGRESS:
             return attempt  # handing in twice changes nothing
         if now > attempt.accepts_until:
@@ -894,12 +895,12 @@ def attempts_close_expired(*, now: datetime.datetime | None = None, sitting: Sit
     now = now or timezone.now()
     closed = 0
     with transaction.atomic():
-        expired = Attempt.objects.select_for_update().filter(status=AttemptStatus.IN_PROGRESS)
+        expired = Attempt.objects.select_for_update(of=("self",)).filter(status=AttemptStatus.IN_PROGRESS)
         if sitting is not None:
             expired = expired.filter(sitting=sitting)
         if person is not None:
             expired = expired.filter(person=person)
-        candidates = list(expired.select_related("sitting", "sitting__hotline").filter(deadline__lt=now))
+        candidates = list(expired.select_related("sitting__hotline", "person").filter(deadline__lt=now))
         # The grace period differs per sitting: keep only those past their own deadline + grace.
         late = [a for a in candidates if now > a.accepts_until]
         _close_attempts(late, EndedBy.EXPIRED, now, SYSTEM)
@@ -920,7 +921,7 @@ def attempt_close_if_expired(attempt: Attempt, now: datetime.datetime | None = N
     if attempt.status != AttemptStatus.IN_PROGRESS or now <= attempt.accepts_until:
         return False
     with transaction.atomic():
-        fresh = Attempt.objects.select_for_update().select_related("sitting", "sitting__hotline").get(pk=attempt.pk)
+        fresh = Attempt.objects.select_for_update(of=("self",)).select_related("sitting__hotline", "person").get(pk=attempt.pk)
         if fresh.status != AttemptStatus.IN_PROGRESS:
             return False
         _close_attempts([fresh], EndedBy.EXPIRED, now, SYSTEM)

@@ -635,7 +635,8 @@ def attempt_submit(request, pk):
         raise NotFound()
     ended_by = EndedBy.TIMER if request.POST.get("how") == "timer" else EndedBy.AGENT
     attempt = services.attempt_submit(actor=request.user, attempt=attempt, ended_by=ended_by)
-    messages.success(request, _("已交卷。") if attempt.ended_by in (EndedBy.AGENT, EndedBy.TIMER) else _("答题时间已过，系统已收卷。"))
+    done = {EndedBy.AGENT: _("已交卷。"), EndedBy.TIMER: _("答题时间到，已自动交卷。")}
+    messages.success(request, done.get(attempt.ended_by, _("答题时间已过，系统已收卷。")))
     return redirect("exams:attempt", attempt.pk)
 
 

@@ -208,6 +208,7 @@
 
   // Spoken answers are uploaded as files.
   root.querySelectorAll("input[data-audio-url]").forEach(function (input) {
+    input.addEventListener("click", function () { ownDialog = true; });
     input.addEventListener("change", function () {
       var item = itemOf(input);
       var state = item.querySelector("[data-audio-state]");
@@ -234,8 +235,15 @@
 
   // Leaving the page: logged once per absence, as evidence for the examiner.
   var away = false;
+  var unloading = false;  // a reload or closing the page hides it too: that is not leaving the exam
+  window.addEventListener("pagehide", function () { unloading = true; });
+  var ownDialog = false;  // the page's own confirm box or file chooser takes the focus too: not leaving
   function report(kind) {
-    if ((kind === "away") === away || handingIn) return;
+    if (ownDialog) {
+      if (kind === "back") ownDialog = false;
+      return;
+    }
+    if ((kind === "away") === away || handingIn || unloading) return;
     away = kind === "away";
     var body = new FormData();
     body.append("kind", kind);
@@ -251,7 +259,10 @@
   document.getElementById("exam-submit").addEventListener("click", function () {
     var left = items.length - countAnswered();
     var question = left ? texts.confirm_unanswered.replace("%(n)s", left) : texts.confirm;
-    if (window.confirm(question)) handIn("agent");
+    ownDialog = true;
+    var sure = window.confirm(question);
+    window.setTimeout(function () { ownDialog = false; }, 500);
+    if (sure) handIn("agent");
   });
   form.addEventListener("submit", function (e) {
     if (handingIn) return;
@@ -260,10 +271,15 @@
   });
 
   window.addEventListener("beforeunload", function (e) {
+    unloading = true;
     if (handingIn) return;
     var waiting = Object.keys(dirty).some(function (k) { return dirty[k]; }) ||
                   Object.keys(inflight).some(function (k) { return inflight[k]; });
-    if (waiting) { e.preventDefault(); e.returnValue = ""; }
+    if (waiting) {
+      e.preventDefault();
+      e.returnValue = "";
+      window.setTimeout(function () { unloading = false; }, 1000);  // the agent chose to stay
+    }
   });
 
   // Once a minute the server's clock corrects this one (a sleeping laptop, a changed system clock).
