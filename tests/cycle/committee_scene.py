@@ -14,7 +14,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from stardesk.assessment.models import MonitoringEvaluation
 from stardesk.cycle import services

@@ -137,7 +137,7 @@ def candidate(request, year, pk):
     action = request.POST.get("action") if request.method == "POST" else None
     decide_form = DecideForm(request.POST if action == "decide" else None, initial={"level": found.level})
     mine = found.votes.filter(member=user).first() if queries.may_see_votes(user) else None
-    vote_form = VoteForm(request.POST if action == "vote" else None,
+    vote_form = VoteForm(request.POST if action == "vote" else None, prefix="vote",
                          initial={"level": mine.level if mine else found.proposed_level, "comment": mine.comment if mine else ""})
     if action in ("decide", "vote"):
         if not member:

@@ -34,7 +34,8 @@ def bonus(request):
     """R3: every payment of the month (M4 allowances, J2 coefficients, A2 rewards) with its 依据."""
     hotline = _plan_hotline(request)
     if hotline is None:
-        return render(request, "cycle/choose_hotline.html", {"hotlines": permissions.hotlines_visible_to(request.user).order_by("name")})
+        return render(request, "cycle/committee/choose_hotline.html", {"title": _("奖金计划"),
+                                                                     "hotlines": permissions.hotlines_visible_to(request.user).order_by("name")})
     form = MonthForm({"month": request.GET.get("month") or str(Month.of(timezone.localdate()))})
     month = _month(form.cleaned_data["month"]) if form.is_valid() else None
     if form.is_valid() and month is None:

@@ -57,7 +57,8 @@ def index(request):
         raise PermissionDenied
     hotline = _hotline(request)
     if hotline is None:
-        return render(request, "cycle/choose_hotline.html", {"hotlines": permissions.hotlines_visible_to(user).order_by("name")})
+        return render(request, "cycle/committee/choose_hotline.html", {"title": _("星级监督"),
+                                                                     "hotlines": permissions.hotlines_visible_to(user).order_by("name")})
     may_decide_v1 = permissions.has(user, "supervision.decide")
     action = request.POST.get("action") if request.method == "POST" else None
     form = SupervisionForm(request.POST if action == "decide" else None, request.FILES if action == "decide" else None) \
