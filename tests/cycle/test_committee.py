@@ -319,3 +319,35 @@ def test_workspace_runs_a_constant_number_of_queries(deciding, client, committee
                                           policy_version="x", assessed_on=D(2026, 11, 1))
     with django_assert_max_num_queries(30):
         assert client.get(url).status_code == 200
+
+
+# --- 评定结果 (workbook.md) -------------------------------------------------------------------------------
+
+
+def test_k4_result_export_has_the_workbook_headers_and_every_basis(deciding, committee, tmp_path):
+    import csv
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    target = tmp_path / "评定结果.csv"
+    # not before the committee closes: the result is not final yet
+    with pytest.raises(CommandError):
+        call_command("cycle_export", "result", "--hotline", "main", "--year", "2026", "-o", str(target), stdout=io.StringIO())
+    committee_decide(deciding, committee, "5004", 0, "综合得分靠后")
+    close(deciding, committee)
+    call_command("cycle_export", "result", "--hotline", "main", "--year", "2026", "-o", str(target), stdout=io.StringIO())
+    rows = list(csv.reader(io.StringIO(target.read_bytes().decode("utf-8-sig"))))
+    assert rows[0] == ["工号", "姓名", "评定星级", "综合得分", "依据"]
+    by_staff_no = {row[0]: row for row in rows[1:]}
+    assert by_staff_no["5001"][2:4] == ["3", "94.80"] and "X5: " in by_staff_no["5001"][4] and "K2: 3星第 1 位" in by_staff_no["5001"][4]
+    assert by_staff_no["5004"][2] == "无" and "K3: " in by_staff_no["5004"][4] and "理由：综合得分靠后" in by_staff_no["5004"][4]
+    assert by_staff_no["5007"][3] == "" and "综合得分暂缺" in by_staff_no["5007"][4]
+    assert [row[0] for row in rows[1:4]] == ["5001", "5002", "5003"]
+
+
+def test_k4_result_download_before_the_close_is_a_readable_refusal(deciding, client, supervisor):
+    client.force_login(supervisor)
+    response = client.get(reverse("cycle:export", args=[2026, "result", "xlsx"]))
+    assert response.status_code == 400 and "评定结果尚未生效" in response.content.decode()
