@@ -72,14 +72,14 @@ SECTIONS: list[tuple[str, list[Entry]]] = [
         [
             Entry(_("年度评定"), "cycle:index", "award", READERS),
             Entry(_("我的申报"), "cycle:mine", "star-half", frozenset({Role.AGENT})),
-        ],
-    ),
-    (
-        _("管理"),
             Entry(_("集中评定"), "cycle:committee_home", "people", frozenset({Role.COMMITTEE})),
             Entry(_("星级名单"), "cycle:holders_latest", "stars", ALL),
             Entry(_("星级监督"), "cycle:supervision", "shield-exclamation", frozenset({Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN})),
             Entry(_("奖金计划"), "cycle:bonus", "cash-coin", frozenset({Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN})),
+        ],
+    ),
+    (
+        _("管理"),
         [
             Entry(_("年度政策"), "yearly_policy:index", "sliders", READERS),
             Entry(_("数据导入"), "sheets:index", "upload", STAFF),
