@@ -19,14 +19,14 @@ def failed_rules(application):
 
 
 def test_demo_cycle_is_open_for_applications(demo):
-    cycle = Cycle.objects.get()
+    cycle = Cycle.objects.get(year=2026)
     assert (cycle.year, cycle.step, str(cycle.reference_date)) == (2026, Step.APPLICATION, "2026-09-30")
     assert cycle.policy.year == 2026 and not cycle.policy.is_frozen and cycle.policy_version == "2026 第1版"
     assert CycleStage.objects.filter(cycle=cycle, started_at__isnull=False).get().step == Step.APPLICATION
 
 
 def test_demo_applications_are_about_thirty_with_varied_outcomes(demo):
-    applications = list(Application.objects.select_related("person"))
+    applications = list(Application.objects.filter(cycle__year=2026).select_related("person"))
     assert len(applications) == 30
     assert len({a.person_id for a in applications}) == 30
     eligible = [a for a in applications if a.eligible]
@@ -44,7 +44,7 @@ def _built(seed):
     """The demo's applications for `seed`, built and rolled back again."""
     with transaction.atomic():
         group = hotline_builder.build_group(seed=seed)
-        picked = sorted(Application.objects.values_list("person__staff_no", "level", "eligible"))
+        picked = sorted(Application.objects.filter(cycle__year=2026).values_list("person__staff_no", "level", "eligible"))
         transaction.set_rollback(True)
     return group.counts["applications"], picked
 
@@ -56,7 +56,7 @@ def test_demo_cycle_is_the_same_every_time(db):
 
 def test_demo_cycle_walks_on_from_the_browser_state(demo):
     # the supervisor closes the applications: the quota basis is kept from the demo's roster at R
-    cycle = Cycle.objects.get()
+    cycle = Cycle.objects.get(year=2026)
     supervisor = cycle.opened_by
     cycle = services.cycle_transition(actor=supervisor, cycle=cycle, to=Step.LEADER_CHECK)
     from stardesk.policy.quotas import quotas_for

@@ -23,6 +23,7 @@ from stardesk.audit.models import AuditEntry
 from stardesk.audit.services import entry_for
 from stardesk.demo import chinese_names, title_history, yearly_policies
 from stardesk.demo.cycle import build_cycle
+from stardesk.demo.cycle_outcome import build_cycle_outcome
 from stardesk.demo.exams import build_exams
 from stardesk.demo.payouts import build_payouts
 from stardesk.people.models import EmploymentType, Hotline, Person, Team, TitleSpell
@@ -258,6 +259,8 @@ BUILDERS: list[tuple[str, Builder]] = [
     ("cycle", build_cycle),
     ("exams", build_exams),
     ("payouts", build_payouts),
+    # The decided and awarded 2025 cycle reads the monthly scores written above (M7, X5).
+    ("cycle_outcome", build_cycle_outcome),
     ("audit", build_audit_entries),
 ]
 
