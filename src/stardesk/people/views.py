@@ -13,7 +13,7 @@ from stardesk.accounts import permissions
 from stardesk.accounts.models import Role
 from stardesk.audit import queries as audit_queries
 from stardesk.core.errors import DomainError
-from stardesk.people import queries, services
+from stardesk.people import queries, services, work_file
 from stardesk.people.forms import HotlineChoiceForm, HotlineForm, PersonForm, RosterFilterForm, TeamForm, TitleForm
 from stardesk.people.models import Hotline, Person, Team
 
@@ -72,18 +72,22 @@ def _person_or_404(user, pk) -> Person:
 
 @login_required
 def person_detail(request, pk):
+    """T2: the work file: the person's facts and titles, then what every other part records about them."""
     person = _person_or_404(request.user, pk)
     history = queries.title_history(person)
+    today = timezone.localdate()
     return render(
         request,
         "people/detail.html",
         {
             "person": person,
             "history": history,
-            "held": [spell for spell in history if spell.held_on(timezone.localdate())],
+            "held": [spell for spell in history if spell.held_on(today)],
             "trail": audit_queries.trail_for(person, *history),
+            "file": work_file.work_file(request.user, person, today),
             "can_edit": permissions.has(request.user, "people.edit"),
             "can_list": permissions.has(request.user, "people.list"),
+            "can_manage_accounts": permissions.has(request.user, "accounts.manage"),
         },
     )
 
