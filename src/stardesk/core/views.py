@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import render
 
 from stardesk.core import dashboard
+from stardesk.core.errors import MESSAGES
 
 
 @login_required
@@ -14,6 +16,9 @@ def forbidden(request, exception=None):
 
 
 def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        # An API client reads JSON in the API's one shape (api/errors.py), also for an address that does not exist.
+        return JsonResponse({"code": "not_found", "detail": str(MESSAGES["not_found"])}, status=404, json_dumps_params={"ensure_ascii": False})
     return render(request, "core/error.html", {"code": 404, "title": "页面不存在", "text": "您访问的页面不存在或您无权查看。"}, status=404)
 
 
