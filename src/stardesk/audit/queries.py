@@ -33,6 +33,12 @@ ACTION_LABELS = {
     "api_token.rotate": _("生成 API 令牌"),
     "api_token.revoke": _("作废 API 令牌"),
     "demo.generate": _("生成演示数据"),
+    # The cycle's committee step and award (K, A), and the business assessment's invitations (X3).
+    "committee.vote": _("评定委员会投票"),
+    "committee.decide": _("集中评定决定"),
+    "cycle.award": _("授牌"),
+    "cycle.assessment_invite": _("邀请参加业务考核"),
+    "cycle.assessment_cascade": _("业务考核逐级补考邀请"),
 }
 # Families of actions named by a prefix (e.g. import.roster): the family's name and the code's tail.
 ACTION_FAMILIES = {"import.": _("导入数据")}
@@ -41,12 +47,23 @@ PAGE_SIZE = 50
 TRAIL_LIMIT = 200
 
 
+def _family_member(prefix: str, tail: str) -> str:
+    """The member of a family in words: import.roster → 人员名册 (the sheet's own title)."""
+    if prefix == "import.":
+        from stardesk.sheets.catalog import SHEETS  # the catalog imports every app's sheet: read it late
+
+        spec = SHEETS.get(tail)
+        if spec is not None:
+            return str(spec.title)
+    return tail
+
+
 def action_label(action: str) -> str:
     if action in ACTION_LABELS:
         return str(ACTION_LABELS[action])
     for prefix, label in ACTION_FAMILIES.items():
         if action.startswith(prefix):
-            return f"{label}（{action[len(prefix):]}）"
+            return f"{label}（{_family_member(prefix, action[len(prefix):])}）"
     return action
 
 
