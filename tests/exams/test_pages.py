@@ -193,3 +193,21 @@ def test_a_draft_sitting_is_not_shown_to_its_invited_people(make_sitting, paper,
     client.force_login(agent)
     assert "尚未开放的场次" not in client.get("/exams/mine/").content.decode()
     assert client.get(f"/exams/invitations/{sitting.invitations.get().pk}/start/").status_code == 404
+
+
+def test_the_sitting_page_filters_candidates_and_counts_them_in_constant_queries(sitting, started, supervisor, client, team):
+    from tests.factories import PersonFactory
+
+    client.force_login(supervisor)
+    url = f"/exams/sittings/{sitting.pk}/"
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url)
+    assert page.context["progress"] == {"invited": 2, "running": 1, "submitted": 0}
+    services.invite_people(actor=supervisor, sitting=sitting, people=[PersonFactory(team=team, staff_no=f"60{n:02d}") for n in range(20)])
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(few) == len(many)
+    running = client.get(f"{url}?state=in_progress").context["page_obj"]
+    assert [i.person.staff_no for i in running] == ["1001"]
+    waiting = client.get(f"{url}?state=not_started&q=李四").context["page_obj"]
+    assert [i.person.name for i in waiting] == ["李四"]

@@ -14,8 +14,9 @@ For each hotline:
   objective items (100 marks), every agent active that day invited, every
   attempt submitted and graded by the product's own marking rules, with
   scores ordered exactly as the story's June ranks (J1), so the ranks that
-  moved titles on 1 July come out again; the sitting is closed, its results
-  not yet released (X6), so the release is left to the supervisor;
+  moved titles on 1 July come out again; this builder leaves the sitting
+  closed with its objective scores, and the results builder that runs after
+  it releases them (X6) and ranks them (J1);
 - 服务素质测验: an open sitting from the day the demo is built, for 30 days,
   everyone active invited, so an agent can take an exam at once.
 Everything is saved in bulk, one query per kind of row for the whole group.

@@ -4,8 +4,6 @@ import unicodedata
 from decimal import Decimal
 
 from django import forms
-from django.forms import formset_factory
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stardesk.accounts import permissions
@@ -184,8 +182,6 @@ class RuleForm(forms.Form):
         return not data.get("area") and not data.get("qtype") and data.get("count") is None
 
 
-SectionFormSet = formset_factory(SectionForm, extra=0, max_num=6, absolute_max=6)
-RuleFormSet = formset_factory(RuleForm, extra=0, max_num=60, absolute_max=60)
 EXTRA_SECTIONS = 1
 EXTRA_RULES = 3
 
@@ -262,6 +258,3 @@ def staff_numbers(text: str) -> list[str]:
     plain = unicodedata.normalize("NFKC", text or "")
     return list(dict.fromkeys(part for part in re.split(r"[\s,;、，；]+", plain) if part))
 
-
-def local_now_minute():
-    return timezone.localtime().replace(second=0, microsecond=0)

@@ -188,10 +188,28 @@ def sitting_for(user, pk: int) -> Sitting:
     return sitting
 
 
-def sitting_invitations(sitting: Sitting) -> QuerySet:
-    return (
-        sitting.invitations.select_related("person", "person__team", "attempt", "offered_after__sitting")
-        .order_by("person__staff_no")
+CANDIDATE_STATES = ("not_started", "in_progress", "submitted")
+CANDIDATES_PER_PAGE = 50
+
+
+def sitting_invitations(sitting: Sitting, *, q: str = "", state: str = "") -> QuerySet:
+    """The sitting's candidates with their attempts, by 工号; ``state`` is not_started / in_progress / submitted."""
+    invitations = sitting.invitations.select_related("person", "person__team", "attempt", "offered_after__sitting")
+    if q:
+        invitations = invitations.filter(Q(person__staff_no__icontains=q) | Q(person__name__icontains=q))
+    if state == "not_started":
+        invitations = invitations.filter(attempt__isnull=True)
+    elif state in ("in_progress", "submitted"):
+        invitations = invitations.filter(attempt__status=state)
+    return invitations.order_by("person__staff_no")
+
+
+def sitting_progress(sitting: Sitting) -> dict:
+    """Invited, answering and handed-in counts of a sitting, counted by the database."""
+    return sitting.invitations.aggregate(
+        invited=Count("pk"),
+        running=Count("attempt", filter=Q(attempt__status=AttemptStatus.IN_PROGRESS)),
+        submitted=Count("attempt", filter=Q(attempt__status=AttemptStatus.SUBMITTED)),
     )
 
 

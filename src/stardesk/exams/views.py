@@ -387,13 +387,14 @@ def sitting_edit(request, pk):
 
 
 def _sitting_page(request, sitting, *, invite_form=None, status=200):
-    invitations = list(queries.sitting_invitations(sitting))
-    for invitation in invitations:
+    q = request.GET.get("q", "").strip()[:50]
+    state = request.GET.get("state", "")
+    state = state if state in queries.CANDIDATE_STATES else ""
+    page = Paginator(queries.sitting_invitations(sitting, q=q, state=state), queries.CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
+    for invitation in page:
         invitation.the_attempt = getattr(invitation, "attempt", None)
-    submitted = sum(1 for i in invitations if i.the_attempt and i.the_attempt.status == AttemptStatus.SUBMITTED)
-    running = sum(1 for i in invitations if i.the_attempt and i.the_attempt.status == AttemptStatus.IN_PROGRESS)
     return render(request, "exams/sitting_detail.html", {
-        "sitting": sitting, "invitations": invitations, "submitted": submitted, "running": running,
+        "sitting": sitting, "page_obj": page, "progress": queries.sitting_progress(sitting), "q": q, "state": state,
         "can_edit": services.can_manage(request.user, sitting.hotline),
         "invite_form": invite_form or InviteForm(initial={"how": InvitedHow.EVERYONE if sitting.kind == SittingKind.JUNE else InvitedHow.LEVEL}),
         "inviting": sitting.status in (SittingStatus.DRAFT, SittingStatus.OPEN),
