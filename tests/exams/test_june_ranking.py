@@ -111,6 +111,13 @@ def test_j3_low_score_lowers_the_treatment_for_july_to_december(june, hotline, s
     assert "J3: 年中综合考试 65分 ≤ 65分，7–12月星级待遇降一级" in line.adjustment_basis
 
 
+def test_j3_a_low_score_without_a_title_has_no_treatment_to_lower(june, hotline, supervisor):
+    ranking = june_ranking.june_ranking_compute(actor=supervisor, hotline=hotline, year=YEAR)
+    line = ranking.standings.get(person=june[1]["5007"])
+    assert (line.treatment, line.adjustment_status, line.adjustment_basis) == ("", AdjustmentStatus.NONE, "")
+    assert line.coefficient == Decimal("0.650")  # J2 still applies to everyone
+
+
 def test_j3_a_holder_whose_rank_no_longer_allows_the_level_is_moved_when_confirmed(june, hotline, supervisor):
     scores, people = june
     # a 3-star holder ranked sixth or worse

@@ -24,6 +24,7 @@ from stardesk.audit.services import entry_for
 from stardesk.demo import chinese_names, title_history, yearly_policies
 from stardesk.demo.cycle import build_cycle
 from stardesk.demo.cycle_outcome import build_cycle_outcome
+from stardesk.demo.exam_results import build_exam_results
 from stardesk.demo.exams import build_exams
 from stardesk.demo.payouts import build_payouts
 from stardesk.people.models import EmploymentType, Hotline, Person, Team, TitleSpell
@@ -255,12 +256,14 @@ BUILDERS: list[tuple[str, Builder]] = [
     ("titles", build_titles),
     ("accounts", build_accounts),
     ("policies", yearly_policies.build_yearly_policies),
-    # The open cycle reads every fact its eligibility check needs (titles, events, exams): keep it last.
-    ("cycle", build_cycle),
     ("exams", build_exams),
+    # Released results and the June ranking: read by the allowance lines (J3) and the cycle (E7) below.
+    ("exam_results", build_exam_results),
     ("payouts", build_payouts),
     # The decided and awarded 2025 cycle reads the monthly scores written above (M7, X5).
     ("cycle_outcome", build_cycle_outcome),
+    # The open cycle reads every fact its eligibility check needs (titles, events, exams): keep it last.
+    ("cycle", build_cycle),
     ("audit", build_audit_entries),
 ]
 

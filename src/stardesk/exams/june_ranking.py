@@ -18,6 +18,7 @@ per kind of row for the whole hotline.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
@@ -35,7 +36,9 @@ from stardesk.exams import result_actions  # noqa: F401  (audit labels)
 from stardesk.exams.models import AdjustmentStatus, JuneRanking, JuneStanding, SittingKind, SittingResult
 from stardesk.people.models import Hotline, Person, TitleEndReason, TitleSpell
 from stardesk.policy import facts
+from stardesk.policy.conventions import Month
 from stardesk.policy.june_exam import (
+    SECOND_HALF,
     CoefficientDecision,
     JuneAdjustment,
     JuneResult,
@@ -43,7 +46,7 @@ from stardesk.policy.june_exam import (
     june_results,
     second_half_coefficient,
 )
-from stardesk.policy.people import change_applied
+from stardesk.policy.people import change_applied, held_during
 from stardesk.policy.reasons import basis
 from stardesk.policy.yearly import LowerOrCancel
 
@@ -160,6 +163,9 @@ def plan_ranking(hotline: Hotline, year: int, *, overrides: dict[int, Decimal | 
         result = results.get(person_facts.staff_no)
         coefficient = second_half_coefficient(person_facts.staff_no, year, result, policy)
         adjustment = june_adjustment(person_facts.staff_no, _before_rank_move(person_facts.titles, published), result, year, policy)
+        if adjustment.treatment is not None and not any(held_during(person_facts.titles, Month(year, m)) for m in SECOND_HALF):
+            # J3 lowers a star holder's treatment: someone holding no title in July–December has none to lower.
+            adjustment = dataclasses.replace(adjustment, treatment=None, reasons=adjustment.reasons[1:])
         applied = adjustment.title_change is not None and change_applied(person_facts.titles, adjustment.title_change)
         lines.append(PlannedStanding(by_pk[person_id], result, counting.get(person_facts.staff_no), coefficient, adjustment, applied))
     lines.sort(key=lambda line: (line.result is None, line.result.rank if line.result else 0, line.person.staff_no))
@@ -215,10 +221,12 @@ def june_ranking_compute(*, actor, hotline: Hotline, year: int) -> JuneRanking:
     plan = plan_ranking(hotline, year)
     if not plan.ranked_count:
         raise DomainError("june_no_results", _("%(y)s 年还没有已公布的年中综合考试成绩，无法排名（J1）。") % {"y": year})
-    return _store(actor, plan)
+    return store_ranking(actor, plan)
 
 
-def _store(actor, plan: RankingPlan) -> JuneRanking:
+def store_ranking(actor, plan: RankingPlan, *, logged: bool = True) -> JuneRanking:
+    """Write a computed plan (in the caller's transaction): the ranking row, every standing, and (``logged``) one
+    audit entry; the demo generator writes its own single entry per hotline instead."""
     now = timezone.now()
     ranking, created = JuneRanking.objects.get_or_create(hotline=plan.hotline, year=plan.year)
     ranking.ranked_count, ranking.policy_version, ranking.computed_at = plan.ranked_count, plan.policy_version, now
@@ -272,6 +280,8 @@ def _store(actor, plan: RankingPlan) -> JuneRanking:
     ], batch_size=1000)
     if stored:
         JuneStanding.objects.filter(pk__in=[s.pk for s in stored.values()]).delete()
+    if not logged:
+        return ranking
     audit.record(
         actor=actor, action="june.compute", target=ranking, hotline=plan.hotline,
         changes={"ranked_count": [None, plan.ranked_count], "people": [None, len(plan.lines)], "proposals": [None, proposals]},
@@ -287,7 +297,7 @@ def recompute_if_stored(*, actor, hotline, year: int) -> JuneRanking | None:
     if not JuneRanking.objects.filter(hotline=hotline, year=year).exists():
         return None
     plan = plan_ranking(hotline, year)
-    return _store(actor, plan)
+    return store_ranking(actor, plan)
 
 
 # --- J3 decisions ------------------------------------------------------------------------------------
