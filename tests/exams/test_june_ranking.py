@@ -233,3 +233,24 @@ def test_computing_the_ranking_takes_the_same_queries_for_more_people(team, hotl
             june_ranking.june_ranking_compute(actor=supervisor, hotline=hotline, year=YEAR)
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_the_coefficient_export_command(june, hotline, supervisor, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    target = tmp_path / "系数.csv"
+    with pytest.raises(CommandError):
+        call_command("june_coefficients_export", "--hotline", hotline.code, "--year", str(YEAR), "-o", str(target))
+    call_command("june_coefficients_export", "--hotline", hotline.code, "--year", str(YEAR), "-o", str(target), "--compute",
+                 "--actor", supervisor.username)
+    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert rows[0] == list(june_ranking.COEFFICIENT_HEADERS) and len(rows) == 121
+    xlsx = tmp_path / "系数.xlsx"
+    call_command("june_coefficients_export", "--hotline", hotline.name, "--year", str(YEAR), "-o", str(xlsx))
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(xlsx).active
+    assert [c.value for c in sheet[1]] == list(june_ranking.COEFFICIENT_HEADERS)
+    assert sheet.max_row == 121
+
