@@ -1,7 +1,6 @@
 """Pages of 授牌 (A1–A3): the award date and ceremony, the certificates, and the published holder list."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from stardesk.accounts import permissions
 from stardesk.accounts.models import Role
-from stardesk.core.errors import DomainError
+from stardesk.core.errors import DomainError, Forbidden
 from stardesk.cycle import award as award_step
 from stardesk.cycle import certificates
 from stardesk.cycle.committee_forms import AwardForm
@@ -30,7 +29,7 @@ def award(request, year):
     form = AwardForm(request.POST or None, initial={"award_date": None}) if may_award else None
     if request.method == "POST":
         if not may_award:
-            raise PermissionDenied
+            raise Forbidden()
         if form.is_valid():
             try:
                 outcome = award_step.award_perform(actor=user, cycle=cycle, award_date=form.cleaned_data["award_date"])

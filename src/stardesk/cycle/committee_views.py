@@ -3,14 +3,13 @@ one candidate's file with the member's vote and the decision, and the committee'
 call a query or a service, render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from stardesk.accounts import permissions
 from stardesk.accounts.models import Role
-from stardesk.core.errors import DomainError
+from stardesk.core.errors import DomainError, Forbidden
 from stardesk.cycle import assessment_step, committee, committee_queries as queries
 from stardesk.cycle.committee_forms import DecideForm, SittingForm, VoteForm
 from stardesk.cycle.eligibility import cycle_policy
@@ -22,7 +21,7 @@ from stardesk.cycle.views import _common, _cycle_or_404, _errors_text, _hotline,
 def _viewer(request, year) -> Cycle:
     cycle = _cycle_or_404(request, year)
     if not queries.may_view(request.user):
-        raise PermissionDenied
+        raise Forbidden()
     return cycle
 
 
@@ -45,7 +44,7 @@ def assessment(request, year):
     sittings = assessment_step.level_sittings(cycle)
     if request.method == "POST":
         if not may_run:
-            raise PermissionDenied
+            raise Forbidden()
         form = SittingForm(sittings, request.POST)
         action = request.POST.get("action")
         if form.is_valid() and action in ("invite", "cascade"):
@@ -80,7 +79,7 @@ def assessment(request, year):
 def committee_home(request):
     """The sidebar's 集中评定: the hotline's latest cycle that has reached the committee."""
     if not queries.may_view(request.user):
-        raise PermissionDenied
+        raise Forbidden()
     hotline = _hotline(request)
     if hotline is None:
         return redirect("cycle:index")
@@ -141,7 +140,7 @@ def candidate(request, year, pk):
                          initial={"level": mine.level if mine else found.proposed_level, "comment": mine.comment if mine else ""})
     if action in ("decide", "vote"):
         if not member:
-            raise PermissionDenied
+            raise Forbidden()
         form = decide_form if action == "decide" else vote_form
         if form.is_valid():
             data = form.cleaned_data

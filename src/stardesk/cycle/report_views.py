@@ -1,6 +1,5 @@
 """Pages of R3: the month's 奖金计划 (page, .xlsx, .csv) and the cycle's summary report (page and PDF)."""
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,6 +7,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from stardesk.accounts import permissions
+from stardesk.core.errors import Forbidden
 from stardesk.cycle import bonus_plan, summary_report
 from stardesk.cycle.committee_forms import MonthForm
 from stardesk.cycle.views import CSV_TYPE, FORMATS, XLSX_TYPE, _common, _cycle_or_404, _hotline, _hotline_query
@@ -25,7 +25,7 @@ def _month(text: str) -> Month | None:
 
 def _plan_hotline(request):
     if not permissions.has(request.user, "bonus.view"):
-        raise PermissionDenied
+        raise Forbidden()
     return _hotline(request)
 
 

@@ -6,14 +6,13 @@ cycle.supervision (the committee), an M5 title sanction to events.services
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from stardesk.accounts import permissions
-from stardesk.core.errors import DomainError
+from stardesk.core.errors import DomainError, Forbidden
 from stardesk.cycle import supervision
 from stardesk.cycle.committee_forms import ConfirmForm, RejectForm, SupervisionForm
 from stardesk.cycle.views import _errors_text, _hotline, _hotline_query
@@ -54,7 +53,7 @@ def _decide_proposal(user, hotline, pk, confirm: bool, data: dict):
 def index(request):
     user = request.user
     if not supervision.may_read(user):
-        raise PermissionDenied
+        raise Forbidden()
     hotline = _hotline(request)
     if hotline is None:
         return render(request, "cycle/committee/choose_hotline.html", {"title": _("星级监督"),
@@ -65,7 +64,7 @@ def index(request):
         if may_decide_v1 else None
     if action == "decide":
         if form is None:
-            raise PermissionDenied
+            raise Forbidden()
         if form.is_valid():
             data = form.cleaned_data
             person = permissions.people_visible_to(user).filter(hotline=hotline, staff_no=data["staff_no"].strip()).first()
