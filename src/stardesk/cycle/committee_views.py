@@ -4,6 +4,7 @@ call a query or a service, render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -14,7 +15,7 @@ from stardesk.cycle import assessment_step, committee, committee_queries as quer
 from stardesk.cycle.committee_forms import DecideForm, SittingForm, VoteForm
 from stardesk.cycle.eligibility import cycle_policy
 from stardesk.cycle.forms import WhatIfForm
-from stardesk.cycle.models import Cycle, Step
+from stardesk.cycle.models import Cycle, CycleStage, Step
 from stardesk.cycle.views import _common, _cycle_or_404, _errors_text, _hotline, _url
 
 
@@ -58,7 +59,10 @@ def assessment(request, year):
         else:
             messages.error(request, _("请选择考试场次。"))
         return redirect(_url(request, cycle.hotline, "assessment", cycle.year))
-    rows = assessment_step.assess(cycle, with_invitations=True) if cycle.reached(Step.ASSESSMENT) else []
+    # Once 集中评定 has started, the figures as of that day (what the committee kept); before, as of today.
+    started = CycleStage.objects.filter(cycle=cycle, step=Step.COMMITTEE, started_at__isnull=False).values_list("started_at", flat=True).first()
+    on = timezone.localdate(started) if started else None
+    rows = assessment_step.assess(cycle, on=on, with_invitations=True) if cycle.reached(Step.ASSESSMENT) else []
     by_level = {L: [a for a in rows if a.recommended_level == L] for L in (3, 2, 1)}
     return render(request, "cycle/committee/assessment.html", {
         **_common(request, cycle, "assessment"),
