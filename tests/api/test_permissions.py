@@ -10,6 +10,7 @@ from stardesk.people.models import Person, Team
 from tests.api.conftest import token_client
 from tests.factories import TitleSpellFactory
 from tests.cycle import api_records as cycle_records
+from tests.exams import exam_api_records as exam_records
 from tests.payouts import api_records
 
 ROLES = ("anonymous", "agent", "leader", "supervisor", "committee", "admin")
@@ -91,6 +92,21 @@ ENDPOINTS = {
     "titles.list": ("get", lambda w: "/api/v1/titles/", None),
     "title.self": ("get", lambda w: f"/api/v1/titles/{cycle_records.title(w.agent_person).pk}/", None),
     "title.foreign": ("get", lambda w: f"/api/v1/titles/{cycle_records.title(w.foreigner).pk}/", None),
+    # Exams (stardesk.exams.exam_api): the bank for examiners, one's own attempts and released results for agents.
+    "exam_questions.list": ("get", lambda w: "/api/v1/exam-questions/", None),
+    "exam_question.own": ("get", lambda w: f"/api/v1/exam-questions/{exam_records.question(w.hotline).pk}/", None),
+    "exam_question.foreign": ("get", lambda w: f"/api/v1/exam-questions/{exam_records.question(w.other_hotline).pk}/", None),
+    "exam_sittings.list": ("get", lambda w: "/api/v1/exam-sittings/", None),
+    "exam_sitting.invited": ("get", lambda w: f"/api/v1/exam-sittings/{exam_records.attempt(w.agent_person).sitting_id}/", None),
+    "exam_sitting.release": ("post", lambda w: f"/api/v1/exam-sittings/{exam_records.sitting(w.hotline).pk}/release/", None),
+    "exam_attempts.list": ("get", lambda w: "/api/v1/exam-attempts/", None),
+    "exam_attempt.self": ("get", lambda w: f"/api/v1/exam-attempts/{exam_records.attempt(w.agent_person).pk}/", None),
+    "exam_attempt.colleague": ("get", lambda w: f"/api/v1/exam-attempts/{exam_records.attempt(w.colleague).pk}/", None),
+    "exam_results.list": ("get", lambda w: "/api/v1/exam-results/", None),
+    "exam_result.self": ("get", lambda w: f"/api/v1/exam-results/{exam_records.result(w.agent_person).pk}/", None),
+    "exam_result.foreign": ("get", lambda w: f"/api/v1/exam-results/{exam_records.result(w.foreigner).pk}/", None),
+    "exam_grades.list": ("get", lambda w: "/api/v1/exam-grades/", None),
+    "exam_grades.create": ("post", lambda w: "/api/v1/exam-grades/", lambda w: {"score": "1"}),
 }
 
 MATRIX = [
@@ -156,6 +172,21 @@ MATRIX = [
     ("titles.list",             401,  200,  200,   200,      200,   200),
     ("title.self",              401,  200,  200,   200,      200,   200),
     ("title.foreign",           401,  404,  404,   404,      404,   200),
+    # Exams: examiners (supervisor, committee) read the bank and grade; the supervisor releases (X6).
+    ("exam_questions.list",     401,  403,  403,   200,      200,   200),
+    ("exam_question.own",       401,  403,  403,   200,      200,   200),
+    ("exam_question.foreign",   401,  403,  403,   404,      404,   200),
+    ("exam_sittings.list",      401,  200,  200,   200,      200,   200),
+    ("exam_sitting.invited",    401,  200,  404,   200,      200,   200),
+    ("exam_sitting.release",    401,  403,  403,   200,      403,   200),
+    ("exam_attempts.list",      401,  200,  200,   200,      200,   200),
+    ("exam_attempt.self",       401,  200,  404,   200,      200,   200),
+    ("exam_attempt.colleague",  401,  404,  404,   200,      200,   200),
+    ("exam_results.list",       401,  200,  200,   200,      200,   200),
+    ("exam_result.self",        401,  200,  404,   200,      200,   200),
+    ("exam_result.foreign",     401,  404,  404,   404,      404,   200),
+    ("exam_grades.list",        401,  403,  403,   200,      200,   200),
+    ("exam_grades.create",      401,  403,  403,   400,      400,   400),
 ]
 
 CASES = [(endpoint, role, status) for endpoint, *statuses in MATRIX for role, status in zip(ROLES, statuses)]

@@ -60,6 +60,16 @@ def test_schema_generates_and_validates_without_warnings(tmp_path):
         "/api/v1/awards/{id}/",
         "/api/v1/titles/",
         "/api/v1/titles/{id}/",
+        "/api/v1/exam-questions/",
+        "/api/v1/exam-questions/{id}/",
+        "/api/v1/exam-sittings/",
+        "/api/v1/exam-sittings/{id}/",
+        "/api/v1/exam-sittings/{id}/release/",
+        "/api/v1/exam-attempts/",
+        "/api/v1/exam-attempts/{id}/",
+        "/api/v1/exam-results/",
+        "/api/v1/exam-results/{id}/",
+        "/api/v1/exam-grades/",
     }
 
 

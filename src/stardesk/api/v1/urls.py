@@ -2,6 +2,7 @@ from rest_framework.routers import DefaultRouter
 
 from stardesk.api.v1 import views
 from stardesk.cycle import api as cycle_api
+from stardesk.exams import exam_api
 from stardesk.payouts import api as payouts_api
 
 router = DefaultRouter()
@@ -21,6 +22,12 @@ router.register("decisions", cycle_api.DecisionViewSet, basename="decision")
 router.register("votes", cycle_api.VoteViewSet, basename="vote")
 router.register("awards", cycle_api.AwardViewSet, basename="award")
 router.register("titles", cycle_api.TitleViewSet, basename="title")
+# Exams (X2–X6, J1): stardesk.exams.exam_api.
+router.register("exam-questions", exam_api.QuestionViewSet, basename="exam-question")
+router.register("exam-sittings", exam_api.SittingViewSet, basename="exam-sitting")
+router.register("exam-attempts", exam_api.AttemptViewSet, basename="exam-attempt")
+router.register("exam-results", exam_api.ResultViewSet, basename="exam-result")
+router.register("exam-grades", exam_api.GradeViewSet, basename="exam-grade")
 
 app_name = "v1"
 urlpatterns = router.urls
