@@ -84,10 +84,24 @@ class QuestionNumber(Parser):
         return text
 
 
+class WordChoice(Choice):
+    """A Choice that also reads a few common other spellings (单选题 for 单选) but offers only the words themselves."""
+
+    def __init__(self, words: dict, aliases: dict):
+        super().__init__(words)
+        self.aliases = {str(word): stored for word, stored in aliases.items()}
+
+    def __call__(self, value):
+        text = value.strip() if isinstance(value, str) else value
+        if isinstance(text, str) and text in self.aliases:
+            return self.aliases[text]
+        return super().__call__(value)
+
+
 COLUMNS = (
     Column("题号", "number", QuestionNumber(), key=True, note=_("本热线内唯一；已有的题号更新该题，新的题号新建试题")),
-    Column("知识领域", "area", Choice(AREA_WORDS | AREA_ALIASES)),
-    Column("题型", "qtype", Choice(TYPE_WORDS | TYPE_ALIASES), note=_("已有试题的题型不能修改")),
+    Column("知识领域", "area", WordChoice(AREA_WORDS, AREA_ALIASES)),
+    Column("题型", "qtype", WordChoice(TYPE_WORDS, TYPE_ALIASES), note=_("已有试题的题型不能修改")),
     Column("级别", "level", Integer(minimum=0, maximum=3, units=("星",), words=LEVEL_WORDS), note=_("一星、二星、三星或通用")),
     Column("难度", "difficulty", Integer(minimum=1, maximum=5), note=_("1 最易，5 最难")),
     Column("题干", "stem", Text(max_length=2000), note=_("填空题用 ____ 标出每个空")),
