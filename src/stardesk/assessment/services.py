@@ -740,7 +740,7 @@ def register_submit(*, actor, team: Team, month: Month, at: datetime.datetime | 
 def _review_scope(actor, register: Register) -> Register:
     if not queries.teams_readable(actor).filter(pk=register.team_id).exists():
         raise NotFound()
-    return Register.objects.select_for_update().select_related("team", "hotline").get(pk=register.pk)
+    return Register.objects.select_for_update(of=("self",)).select_related("team", "hotline").get(pk=register.pk)
 
 
 @transaction.atomic
@@ -774,7 +774,7 @@ def score_correct(*, actor, monthly_score: MonthlyScore, new_score, reason: str)
     if not permissions.people_visible_to(actor).filter(pk=monthly_score.person_id).exists():
         raise NotFound()
     permissions.require(actor, "assessment.score_correct")
-    score = MonthlyScore.objects.select_for_update().select_related("person", "team").get(pk=monthly_score.pk)
+    score = MonthlyScore.objects.select_for_update(of=("self",)).select_related("person", "team").get(pk=monthly_score.pk)
     register = Register.objects.filter(team=score.team_id, month=score.month).first() if score.team_id else None
     if register is None or not register.is_locked:
         raise DomainError("register_not_locked")

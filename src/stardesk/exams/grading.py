@@ -75,7 +75,7 @@ def _count(value, field: str, label: str, *, minimum: int = 0) -> int:
 def _locked_answer(actor, answer: Answer) -> Answer:
     """The answer under a lock on its attempt, checked as gradable by ``actor``."""
     permissions.require(actor, "exams.grade")
-    attempt = Attempt.objects.select_for_update().select_related("sitting", "sitting__hotline").get(pk=answer.attempt_id)
+    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("sitting", "sitting__hotline").get(pk=answer.attempt_id)
     permissions.require_hotline(actor, attempt.sitting.hotline)
     answer = Answer.objects.select_related("item__version__question", "item__section").get(pk=answer.pk)
     answer.attempt = attempt

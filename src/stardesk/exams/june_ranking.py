@@ -305,7 +305,7 @@ def recompute_if_stored(*, actor, hotline, year: int) -> JuneRanking | None:
 
 def _locked_standing(actor, standing: JuneStanding) -> JuneStanding:
     permissions.require(actor, "exams.june_decide")
-    standing = JuneStanding.objects.select_for_update().select_related("ranking", "ranking__hotline", "person").get(pk=standing.pk)
+    standing = JuneStanding.objects.select_for_update(of=("self",)).select_related("ranking", "ranking__hotline", "person").get(pk=standing.pk)
     permissions.require_hotline(actor, standing.ranking.hotline)
     if standing.adjustment_status != AdjustmentStatus.PROPOSED:
         raise DomainError("june_not_proposed")

@@ -281,7 +281,7 @@ def _rescore_objective(version: QuestionVersion, key: KeyInForce, sittings: list
 def regrade_commit(*, actor, version: QuestionVersion, answer_text: str = "", voided: bool = False, reason: str = "") -> list[Regrade]:
     """Apply the correction: recompute, record it, update results and the June ranking, log every change."""
     reason = _check(actor, version, reason)
-    version = QuestionVersion.objects.select_for_update().select_related("question", "question__hotline").get(pk=version.pk)
+    version = QuestionVersion.objects.select_for_update(of=("self",)).select_related("question", "question__hotline").get(pk=version.pk)
     key = parse_key(version, answer_text, voided)
     locked = list(Sitting.objects.select_for_update().filter(pk__in=sittings_using(version).values("pk")))  # noqa: F841
     plan = _plan(version, key, reason)

@@ -119,7 +119,7 @@ def results_release(*, actor, sitting: Sitting) -> Sitting:
     """
     if actor is not SYSTEM:
         _require_manager(actor, sitting)
-    sitting = Sitting.objects.select_for_update().select_related("hotline").get(pk=sitting.pk)
+    sitting = Sitting.objects.select_for_update(of=("self",)).select_related("hotline").get(pk=sitting.pk)
     if sitting.status == SittingStatus.RELEASED:
         raise DomainError("results_released")
     if sitting.status != SittingStatus.CLOSED:
@@ -229,7 +229,7 @@ def cascade_offer(*, actor, results: list[SittingResult], target: Sitting) -> li
     """
     _require_manager(actor, target)
     permissions.require(actor, "exams.edit")
-    target = Sitting.objects.select_for_update().select_related("hotline").get(pk=target.pk)
+    target = Sitting.objects.select_for_update(of=("self",)).select_related("hotline").get(pk=target.pk)
     if target.kind not in LEVEL_KINDS:
         raise DomainError("cascade_invalid", _("补考须邀请到星级资格考试的场次。"))
     if target.status not in (SittingStatus.DRAFT, SittingStatus.OPEN):

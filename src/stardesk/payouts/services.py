@@ -58,7 +58,7 @@ def _locked_proposal(actor, proposal: LowScoreProposal) -> LowScoreProposal:
     """The proposal, locked; one outside what the user may read does not exist for them."""
     if not permissions.people_visible_to(actor).filter(pk=proposal.person_id).exists():
         raise NotFound()
-    return LowScoreProposal.objects.select_for_update().select_related("person", "hotline").get(pk=proposal.pk)
+    return LowScoreProposal.objects.select_for_update(of=("self",)).select_related("person", "hotline").get(pk=proposal.pk)
 
 
 def _move(actor, proposal: LowScoreProposal, to: str, *, action: str, reason: str, extra: dict | None = None, changes: dict | None = None):

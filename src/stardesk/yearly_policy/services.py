@@ -142,7 +142,7 @@ def _save_revision(*, actor, record: CyclePolicy, new: YearlyPolicy, source: str
 
 
 def _locked(record: CyclePolicy) -> CyclePolicy:
-    record = CyclePolicy.objects.select_for_update().select_related("hotline").get(pk=record.pk)
+    record = CyclePolicy.objects.select_for_update(of=("self",)).select_related("hotline").get(pk=record.pk)
     if record.is_frozen:
         raise DomainError("policy_frozen")
     return record
@@ -180,7 +180,7 @@ def policy_update(*, actor, policy: CyclePolicy, values: Mapping[str, Any], reas
 def policy_freeze(*, actor, policy: CyclePolicy, reason: str, as_system: bool = False) -> CyclePolicy:
     """P1: the cycle's committee decision is closed, so its policy no longer changes."""
     _require(actor, "policy.freeze", policy.hotline, as_system)
-    record = CyclePolicy.objects.select_for_update().select_related("hotline").get(pk=policy.pk)
+    record = CyclePolicy.objects.select_for_update(of=("self",)).select_related("hotline").get(pk=policy.pk)
     if record.is_frozen:
         raise DomainError("policy_already_frozen")
     reason = _check_reason(reason)
