@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from stardesk.assessment.weeks import IsoWeek
 from stardesk.cycle import services as cycle_services
+from stardesk.cycle.models import Cycle, Step
 from stardesk.events.models import Category, Event, SanctionStatus
 from stardesk.exams.models import Invitation, Sitting, SittingStatus
 from stardesk.policy.conventions import Month
@@ -22,7 +23,7 @@ def tasks(html: str) -> list[tuple[str, str, str]]:
     found = []
     for href, body in re.findall(r'<a class="list-group-item[^"]*" href="([^"]+)"[^>]*>(.*?)</a>', block, re.S):
         badge = re.search(r'<span class="badge[^"]*"[^>]*>(.*?)</span>', body, re.S)
-        text = re.sub(r"<[^>]+>|\s+", " ", body).strip()
+        text = re.sub(r"<[^>]+>|\s+", " ", body[: badge.start()] if badge else body).strip()
         found.append((href, text, badge.group(1).strip() if badge else ""))
     return found
 
@@ -120,3 +121,16 @@ def test_home_costs_the_same_for_one_team_or_many(as_user, supervisor, leader, c
             PersonFactory(team=extra, staff_no=f"8{n}{m}0")
     after = {viewer.role: _count(as_user(viewer)) for viewer in viewers}
     assert after == before
+
+
+def test_k_committee_is_sent_to_the_workspace_of_the_last_cycle_that_reached_it(as_user, supervisor, committee, hotline):
+    year = timezone.localdate().year
+    policy_services.policy_create_from_defaults(actor=None, hotline=hotline, year=year - 1, as_system=True)
+    policy_services.policy_copy_forward(actor=None, hotline=hotline, year=year, as_system=True)
+    earlier = cycle_services.cycle_open(actor=supervisor, hotline=hotline, year=year - 1, reference_date=datetime.date(year - 1, 9, 30))
+    Cycle.objects.filter(pk=earlier.pk).update(step=Step.COMPLETED)  # decided and awarded last year
+    cycle_services.cycle_open(actor=supervisor, hotline=hotline, year=year, reference_date=timezone.localdate())
+    found = tasks(home(as_user(committee)))
+    href, text, badge = task_to(found, reverse("cycle:committee", args=[year - 1]))
+    assert text == f"{year - 1} 年度评定 · 集中评定" and badge == "已完成"
+    assert task_to(found, reverse("cycle:detail", args=[year]))[2] == "集中评定尚未开始"

@@ -20,7 +20,7 @@ from stardesk.assessment.models import MonthlyScore, WeeklyEvaluation
 from stardesk.assessment.weeks import IsoWeek
 from stardesk.audit import queries as audit_queries
 from stardesk.cycle import queries as cycle_queries
-from stardesk.cycle.models import ApplicationStatus, ReviewStatus, Step
+from stardesk.cycle.models import STEP_ORDER, ApplicationStatus, Cycle, ReviewStatus, Step
 from stardesk.events import queries as event_queries
 from stardesk.exams.models import AttemptStatus, Invitation, Sitting, SittingStatus
 from stardesk.payouts import queries as payout_queries
@@ -32,6 +32,7 @@ from stardesk.policy.conventions import Month
 from stardesk.policy.reasons import num
 
 RECENT_CHANGES = 8
+COMMITTEE_REACHED = STEP_ORDER[STEP_ORDER.index(Step.COMMITTEE):]
 
 
 @dataclass
@@ -183,10 +184,20 @@ def _cycle_task(user, today: datetime.date) -> list[Task]:
     step = Step(cycle.step)
     label = _("%(year)s 年度评定：%(step)s") % {"year": cycle.year, "step": step.label}
     if user.role == Role.COMMITTEE:
-        if cycle.reached(Step.COMMITTEE):
-            return [Task(_("%(year)s 年度评定 · 集中评定") % {"year": cycle.year}, _url("cycle:committee", cycle.year),
-                         "primary" if step == Step.COMMITTEE else "secondary", step.label, icon="people")]
-        return [Task(label, _url("cycle:detail", cycle.year), "secondary", _("集中评定尚未开始"), icon="award")]
+        # K: the workspace of the latest cycle that has reached the committee; a later cycle still
+        # before it is shown as not started yet.
+        tasks = []
+        decided = cycle
+        if not cycle.reached(Step.COMMITTEE):
+            tasks.append(Task(label, _url("cycle:detail", cycle.year), "secondary", _("集中评定尚未开始"), icon="award"))
+            decided = (
+                Cycle.objects.filter(hotline_id=user.hotline_id, step__in=COMMITTEE_REACHED).order_by("-year").first()
+            )
+        if decided is not None:
+            tasks.insert(0, Task(_("%(year)s 年度评定 · 集中评定") % {"year": decided.year}, _url("cycle:committee", decided.year),
+                                 "primary" if decided.step == Step.COMMITTEE else "secondary", Step(decided.step).label,
+                                 icon="people"))
+        return tasks
     if user.role == Role.LEADER and step == Step.LEADER_CHECK:
         pending = (
             cycle_queries.applications_visible_to(user, cycle)
