@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from stardesk.accounts import permissions
 from stardesk.audit import services as audit
 from stardesk.core.errors import DomainError
-from stardesk.cycle import committee_actions  # noqa: F401  (audit labels)
 from stardesk.cycle import steps
 from stardesk.cycle.eligibility import cycle_policy, reasons_from_json
 from stardesk.cycle.models import Cycle, Recommendation, Step

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from stardesk.accounts import permissions
 from stardesk.audit import services as audit
 from stardesk.core.errors import DomainError, NotFound
-from stardesk.cycle import committee_actions  # noqa: F401  (audit labels)
 from stardesk.cycle import steps
 from stardesk.cycle.eligibility import cycle_policy
 from stardesk.cycle.models import Award, CommitteeCandidate, Cycle, Step

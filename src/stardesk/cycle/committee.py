@@ -34,7 +34,6 @@ from stardesk.accounts import permissions
 from stardesk.accounts.models import Role
 from stardesk.audit import services as audit
 from stardesk.core.errors import DomainError, NotFound
-from stardesk.cycle import committee_actions  # noqa: F401  (audit labels)
 from stardesk.cycle import steps
 from stardesk.cycle.assessment_step import Assessed, assess
 from stardesk.cycle.eligibility import check_applications, cycle_policy
