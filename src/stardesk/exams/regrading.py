@@ -283,7 +283,8 @@ def regrade_commit(*, actor, version: QuestionVersion, answer_text: str = "", vo
     reason = _check(actor, version, reason)
     version = QuestionVersion.objects.select_for_update(of=("self",)).select_related("question", "question__hotline").get(pk=version.pk)
     key = parse_key(version, answer_text, voided)
-    locked = list(Sitting.objects.select_for_update().filter(pk__in=sittings_using(version).values("pk")))  # noqa: F841
+    # The sittings stay as they are while the correction is applied (no close, release or second regrade in between).
+    list(Sitting.objects.select_for_update().filter(pk__in=sittings_using(version).values("pk")))
     plan = _plan(version, key, reason)
     now = timezone.now()
     key_before = answer_text_of(version)

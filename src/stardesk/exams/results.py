@@ -34,6 +34,7 @@ from stardesk.exams.models import (
     ReleaseRule,
     ResultSource,
     Sitting,
+    SittingKind,
     SittingResult,
     SittingStatus,
 )
@@ -200,7 +201,9 @@ def cascade_checks(results: list[SittingResult], target: Sitting, policy) -> lis
     checks = []
     for result in results:
         level = exam_level(result.sitting.exam_kind)
-        sat = year_results.get(result.person_id, [result])
+        sat = year_results.get(result.person_id, [])
+        if all(other.pk != result.pk for other in sat):
+            sat = [*sat, result]
         facts = [_as_exam_result(r) for r in sat]
         scored = exam_score(_as_exam_result(result), policy)
         offered = next_sitting(max(exam_level(r.sitting.exam_kind) for r in sat), facts, policy)
@@ -274,6 +277,7 @@ def offer_targets(sitting: Sitting):
     level = exam_level(sitting.exam_kind)
     if level is None or level <= 1:
         return Sitting.objects.none()
-    kind = {2: "level1", 3: "level2"}[level]
+    # Only the choices offered on the page; cascade_offer checks each candidate by policy.exams.next_sitting.
+    kind = {2: SittingKind.LEVEL1, 3: SittingKind.LEVEL2}[level]
     return Sitting.objects.filter(hotline=sitting.hotline, kind=kind,
                                   status__in=(SittingStatus.DRAFT, SittingStatus.OPEN)).order_by("opens_at", "pk")
