@@ -130,3 +130,17 @@ def test_only_the_supervisor_imports_results(users, role, agent_person, policy_2
     with pytest.raises(Forbidden):
         exam_results_import(actor=users[role], source=(HEADER + "1001,考试,年中综合,2025-06-20,90,,\n").encode(), file_name="x.csv")
     assert not SittingResult.objects.exists()
+
+
+def test_the_sheet_is_offered_on_the_import_page_with_its_template(client, supervisor):
+    client.force_login(supervisor)
+    page = client.get("/imports/").content.decode()
+    assert "考试成绩" in page
+    template = client.get("/imports/exam_results/template.xlsx")
+    assert template.status_code == 200
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(template.content)).worksheets[0]
+    assert [c.value for c in sheet[1]] == ["工号", "考试名称", "考试类别", "考试日期", "成绩", "知识得分", "技能得分"]
