@@ -47,10 +47,13 @@ def test_m7_period_ratings_are_means_over_the_scored_months_shown_half_up(rated,
 
 
 def test_m7_order_uses_the_exact_value_and_puts_the_unrated_last(rated):
-    table = period_ratings.ratings_table(sorted(rated, key=lambda p: p.staff_no), [], 2025, sort="h1")
+    table = period_ratings.ratings_table(sorted(rated, key=lambda p: p.staff_no), [], 2025, sort="-h1")
     # both show 90.03; 李四's 90.0333… is above 张三's 90.025
     assert [r.person.staff_no for r in table.people] == ["1002", "1001", "2001"]
     assert [r.shown("h1") for r in table.people] == [D("90.03"), D("90.03"), None]
+    # low first when asked, the unrated still last
+    table = period_ratings.ratings_table(rated, [], 2025, sort="h1")
+    assert [r.person.staff_no for r in table.people] == ["1001", "1002", "2001"]
 
 
 def test_m7_a_teams_rating_is_the_mean_of_its_members_ratings(team, other_team, agent_person, colleague, stranger, policies):

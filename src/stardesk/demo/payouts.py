@@ -34,6 +34,7 @@ from django.utils import timezone
 from stardesk.accounts.models import Role
 from stardesk.assessment.models import MonthlyScore, Register, RegisterState, ScoreSource
 from stardesk.demo.title_history import CYCLES, STORY_END
+from stardesk.payouts import bulk_writes
 from stardesk.payouts.models import AllowanceLine, LineCause, LineStatus, LowScoreProposal, ProposalStatus
 from stardesk.people.models import TitleEndReason, TitleSpell
 from stardesk.policy import facts
@@ -146,6 +147,7 @@ def build_hotline(group, demo) -> dict[str, int]:
     hotline, people, agents = demo.hotline, demo.people, demo.agents
     leaders = dict(zip((t.pk for t in demo.teams), demo.accounts.get(Role.LEADER, [])))
     supervisor = (demo.accounts.get(Role.SUPERVISOR) or [None])[0]
+    supervisor_name = str(supervisor) if supervisor else ""
     policies = _policies(hotline)
     spells_of: dict[int, list[TitleSpell]] = defaultdict(list)
     for spell in TitleSpell.objects.filter(person__hotline=hotline).order_by("start", "pk"):
@@ -173,11 +175,13 @@ def build_hotline(group, demo) -> dict[str, int]:
         mine = scores.get(person.pk, {})
         for month, value in mine.items():
             policy, version = policies.get(month.year, (None, ""))
-            monthly.append(MonthlyScore(
-                person=person, hotline=hotline, team_id=person.team_id, month=month.first_day, score=value,
-                source=ScoreSource.ENTERED, basis=f"M3: 本月无周考评，班长录入月度得分 {num(value)}分", policy_version=version,
-                confirmed_by=leaders.get(person.team_id), confirmed_at=submitted[month] - datetime.timedelta(hours=2),
-            ))
+            leader = leaders.get(person.team_id)
+            monthly.append({
+                "person_id": person.pk, "hotline_id": hotline.pk, "team_id": person.team_id, "month": month.first_day,
+                "score": value, "source": ScoreSource.ENTERED, "basis": f"M3: 本月无周考评，班长录入月度得分 {num(value)}分",
+                "policy_version": version, "confirmed_by_id": leader.pk if leader else None,
+                "confirmed_at": submitted[month] - datetime.timedelta(hours=2),
+            })
         if not history:
             continue
         for month in MONTHS:
@@ -188,14 +192,14 @@ def build_hotline(group, demo) -> dict[str, int]:
             decision = allowance_line(person.staff_no, history, month, mine.get(month), (), result.score if result else None, policy)
             if decision is None:
                 continue
-            lines.append(AllowanceLine(
-                hotline=hotline, person=person, team_id=person.team_id, month=month.first_day, level=decision.level,
-                treatment_level=decision.treatment_level, paid_level=decision.paid_level, score=decision.score,
-                base=decision.base, rate=decision.rate, amount=decision.amount,
-                status=LineStatus.PENDING if decision.pending else LineStatus.DECIDED, basis=basis(decision),
-                policy_version=version, cause=LineCause.DEMO, computed_at=accepted[month], computed_by=supervisor,
-                computed_by_name=str(supervisor) if supervisor else "",
-            ))
+            lines.append({
+                "hotline_id": hotline.pk, "person_id": person.pk, "team_id": person.team_id, "month": month.first_day,
+                "level": decision.level, "treatment_level": decision.treatment_level, "paid_level": decision.paid_level,
+                "score": decision.score, "base": decision.base, "rate": decision.rate, "amount": decision.amount,
+                "status": LineStatus.PENDING if decision.pending else LineStatus.DECIDED, "basis": basis(decision),
+                "policy_version": version, "cause": LineCause.DEMO, "computed_at": accepted[month],
+                "computed_by_id": supervisor.pk if supervisor else None, "computed_by_name": supervisor_name,
+            })
         for year in sorted({m.year for m in mine}):
             policy, version = policies.get(year, (None, ""))
             if policy is None:
@@ -221,8 +225,8 @@ def build_hotline(group, demo) -> dict[str, int]:
                     decision_reason="连续三个月未达 95 分，按 M6 降级" if applied else "",
                     ended_title=ended if applied else None, started_title=started if applied else None,
                 ))
-    MonthlyScore.objects.bulk_create(monthly, batch_size=BATCH)
-    AllowanceLine.objects.bulk_create(lines, batch_size=BATCH)
+    bulk_writes.insert_rows(MonthlyScore, monthly, batch_size=BATCH)
+    bulk_writes.insert_rows(AllowanceLine, lines, batch_size=BATCH)
     LowScoreProposal.objects.bulk_create(proposals, batch_size=BATCH)
     return {
         "monthly_scores": len(monthly),

@@ -19,7 +19,7 @@ and the old one kept, pointing to it (superseded_by).
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -28,6 +28,7 @@ from django.utils import timezone
 from stardesk.assessment import monthly_rules
 from stardesk.assessment.models import MonthlyScore, Register, RegisterState
 from stardesk.audit import services as audit
+from stardesk.payouts import bulk_writes
 from stardesk.payouts.models import AllowanceLine, LineCause, LineStatus, LowScoreProposal, ProposalStatus
 from stardesk.people.models import Hotline, Person, TitleEndReason, TitleSpell
 from stardesk.policy import facts as policy_facts
@@ -41,6 +42,14 @@ from stardesk.yearly_policy.person_facts import facts_of_people
 COMPARED = ("team_id", "level", "treatment_level", "paid_level", "score", "base", "rate", "amount", "status", "basis", "policy_version")
 # Why a pending proposal is withdrawn without a decision.
 WITHDRAW_NOTE = "重新核定后不再构成持续低分降级（M6）"
+# What a recomputation reads of the lines in force: all it compares, as plain values (no model rows).
+_LOADED = ("team_id", "level", "treatment_level", "paid_level", "score", "base", "rate", "amount", "status", "basis", "policy_version")
+_Stored = namedtuple("_Stored", ("pk", "person_id", *_LOADED))
+
+
+def _persons(person_ids) -> dict[int, Person]:
+    """The few people an audit entry must name (changed lines, new proposals): one query."""
+    return Person.objects.in_bulk(sorted(set(person_ids))) if person_ids else {}
 _END_REASONS = {policy_facts.EndReason[TitleEndReason(v).name]: v for v in TitleEndReason.values}
 
 
@@ -135,16 +144,23 @@ def close_month(
         # A superset (the current team, no team, or a score kept in one of the teams); narrowed below.
         in_teams = MonthlyScore.objects.filter(month=first, team__in=list(scope)).values("person_id")
         holders = holders.filter(Q(team__in=list(scope)) | Q(team__isnull=True) | Q(pk__in=in_teams))
-    people = {p.pk: p for p in holders.only("pk", "staff_no", "name", "team_id", "hotline_id")}
+    people = dict(holders.values_list("pk", "team_id"))  # person → current team
     if not people:
         return _finish_lines(result, actor, hotline, month, scope, {}, {}, {}, cause, note, version, now, teams, person_ids, audit_target)
 
+    # A team's close reads its few holders by id (index lookups); a whole month reads the hotline's by subquery.
+    targeted = teams is not None or person_ids is not None
+    if targeted:
+        holders = Person.objects.filter(pk__in=sorted(people))
+
     # The team whose register holds each holder's score for the month.
-    team_of = {pid: p.team_id for pid, p in people.items()}
+    team_of = dict(people)
     for person_id, team_id in MonthlyScore.objects.filter(person__in=holders.values("pk"), month=first).values_list("person_id", "team_id"):
         if team_id is not None:
             team_of[person_id] = team_id
     targets = {pid for pid, team_id in team_of.items() if team_id is None or team_id in scope}
+    if targeted:
+        holders = Person.objects.filter(pk__in=sorted(targets))
 
     # M6 may look past this month: up to the last month a pending proposal of the person was found in.
     year_first = datetime.date(month.year, 1, 1)
@@ -187,7 +203,7 @@ def _finish_lines(result, actor, hotline, month, scope, decisions, team_of, peop
         current = current.filter(person_id__in=list(person_ids))
     elif teams is not None:
         current = current.filter(person_id__in=list(people) or [0])
-    current = {line.person_id: line for line in current}
+    current = {row.person_id: row for row in map(_Stored._make, current.values_list("pk", "person_id", *_LOADED))}
     by_person_team = {pid: team_of.get(pid) for pid in decisions}
     actor_name = str(actor) if actor is not None else "系统"
     actor = actor if actor is not None and actor.pk else None
@@ -225,25 +241,31 @@ def _finish_lines(result, actor, hotline, month, scope, decisions, team_of, peop
     ]
     result.withdrawn = len(gone)
     if replaced or gone:
-        AllowanceLine.objects.filter(pk__in=[old.pk for old, _new in replaced] + [line.pk for line in gone]).update(
+        AllowanceLine.objects.filter(pk__in=[old.pk for old, _new in replaced] + [row.pk for row in gone]).update(
             is_current=False, superseded_at=now
         )
-    AllowanceLine.objects.bulk_create(new_lines, batch_size=1000)
+    bulk_writes.insert(AllowanceLine, new_lines)
     if replaced:
-        for old, new in replaced:
-            old.superseded_by_id = new.pk
-        AllowanceLine.objects.bulk_update([old for old, _new in replaced], ["superseded_by"], batch_size=1000)
+        ids = dict(
+            AllowanceLine.objects.filter(hotline=hotline, month=first, is_current=True, person_id__in=[new.person_id for _old, new in replaced])
+            .values_list("person_id", "pk")
+        )
+        for _old, new in replaced:
+            new.pk = ids[new.person_id]
+        AllowanceLine.objects.bulk_update(
+            [AllowanceLine(pk=old.pk, superseded_by_id=new.pk) for old, new in replaced], ["superseded_by"], batch_size=1000
+        )
     entries = []
+    persons = _persons([new.person_id for _old, new in replaced])
     for old, new in replaced:
         changes = {
             name: [str(getattr(old, name)) if getattr(old, name) is not None else None, str(getattr(new, name)) if getattr(new, name) is not None else None]
             for name in ("score", "treatment_level", "rate", "amount", "status", "basis", "policy_version")
             if getattr(old, name) != getattr(new, name)
         }
-        new.person = people[new.person_id]
+        new.person = persons[new.person_id]
         entries.append(audit.entry_for(actor=actor, action="allowance.supersede", target=new, changes=changes, hotline=hotline, note=note))
-    for line in gone:
-        line.person = people.get(line.person_id) or line.person
+    for line in AllowanceLine.objects.filter(pk__in=[row.pk for row in gone]).select_related("person") if gone else ():
         entries.append(
             audit.entry_for(
                 actor=actor, action="allowance.supersede", target=line,
@@ -344,8 +366,9 @@ def _check_low_scores(result, actor, hotline, month, facts_by_pid, people, team_
         LowScoreProposal.objects.filter(pk__in=[p.pk for p in withdrawn]).update(
             status=ProposalStatus.WITHDRAWN, decided_at=now, decision_reason=WITHDRAW_NOTE
         )
+        persons = _persons([p.person_id for p in withdrawn])
         for proposal in withdrawn:
-            proposal.person = people[proposal.person_id]
+            proposal.person = persons[proposal.person_id]
             entries.append(
                 audit.entry_for(
                     actor=actor_model, action="low_score.withdraw", target=proposal,
@@ -354,8 +377,9 @@ def _check_low_scores(result, actor, hotline, month, facts_by_pid, people, team_
                 )
             )
     LowScoreProposal.objects.bulk_create(new, batch_size=1000)
+    persons = _persons([p.person_id for p in new])
     for proposal in new:
-        proposal.person = people[proposal.person_id]
+        proposal.person = persons[proposal.person_id]
         entries.append(
             audit.entry_for(
                 actor=actor_model, action="low_score.propose", target=proposal,

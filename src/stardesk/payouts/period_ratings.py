@@ -29,8 +29,8 @@ from stardesk.assessment.models import MonthlyScore
 from stardesk.policy.conventions import Month, months_between, round_half_up, window_months
 from stardesk.policy.ratings import (
     Rating,
+    exact_sort_keys,
     half_year_rating,
-    order_by_rating,
     preliminary_rating,
     quarter_rating,
     year_rating,
@@ -148,11 +148,12 @@ def _team_rating(label: str, ratings: list[Rating]) -> TeamRating:
     return TeamRating(label, mean, len(values), len(ratings))
 
 
-def ratings_table(people: list, teams: list, year: int, *, preliminary: Preliminary | None = None, sort: str = "year") -> RatingsTable:
+def ratings_table(people: list, teams: list, year: int, *, preliminary: Preliminary | None = None, sort: str = "-year") -> RatingsTable:
     """M7 for `people` (Person rows with `team`) and `teams` in `year`: one query for every score needed.
 
-    People are ordered by the chosen period's exact rating, high first, the
-    unrated last, then by 工号 (M7); `sort` "staff_no" orders by 工号.
+    People are ordered by the chosen period's exact rating (`sort` "-q1": high
+    first; "q1": low first), the unrated last either way, then by 工号 (M7);
+    `sort` "staff_no" orders by 工号.
     """
     first, last = Month(year, 1), Month(year, 12)
     if preliminary is not None:
@@ -167,10 +168,11 @@ def ratings_table(people: list, teams: list, year: int, *, preliminary: Prelimin
             found[PRELIMINARY] = preliminary_rating(scores, preliminary.as_of, preliminary.months)
         rows.append(PersonRatings(person, found))
     key = sort.lstrip("-") if sort.lstrip("-") in PERIOD_KEYS else "year"
+    high_first = sort.startswith("-") or sort.lstrip("-") not in PERIOD_KEYS
     if sort.lstrip("-") == "staff_no":
         rows.sort(key=lambda r: r.person.staff_no, reverse=sort.startswith("-"))
     else:
-        rows = order_by_rating(rows, lambda r: r.ratings.get(key), tie=lambda r: r.person.staff_no)
+        rows = _ordered(rows, [getattr(r.ratings.get(key), "value", None) for r in rows], lambda r: r.person.staff_no, high_first)
     team_rows = []
     members_of: dict[int, list[int]] = defaultdict(list)
     for person_id, team_id in by_team:
@@ -183,8 +185,17 @@ def ratings_table(people: list, teams: list, year: int, *, preliminary: Prelimin
             if preliminary is not None:
                 ratings[PRELIMINARY].append(preliminary_rating(by_team[(person_id, team.pk)], preliminary.as_of, preliminary.months))
         team_rows.append(TeamRatings(team, {k: _team_rating(k, v) for k, v in ratings.items()}))
-    team_rows = order_by_rating(team_rows, lambda r: r.ratings[key].value if key in r.ratings else None, tie=lambda r: r.team.name)
+    team_rows = _ordered(team_rows, [r.ratings[key].value if key in r.ratings else None for r in team_rows], lambda r: r.team.name, high_first)
     return RatingsTable(year, rows, team_rows, preliminary)
+
+
+def _ordered(items: list, values: list, tie, high_first: bool) -> list:
+    """M7: by the exact rating, high first (or low first when asked), the unrated always last, then by `tie`."""
+    keys = exact_sort_keys(values)  # (0, -value) for the rated, (1, 0) for the unrated, exact integers
+    if not high_first:
+        keys = [(rated, -value) for rated, value in keys]
+    order = sorted(range(len(items)), key=lambda i: (keys[i], tie(items[i])))
+    return [items[i] for i in order]
 
 
 # --- trends -------------------------------------------------------------------------

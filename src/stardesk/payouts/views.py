@@ -323,7 +323,7 @@ def ratings(request):
     as_of = _date(request.GET.get("as_of"), today)
     teams = queries.teams_for(request.user, hotline)
     team = _chosen(teams, request.GET.get("team"))
-    sort = request.GET.get("sort", "year")
+    sort = request.GET.get("sort", "-year")
     preliminary = period_ratings.preliminary_for(hotline, as_of)
     table = period_ratings.ratings_table(
         _people_rated(request.user, hotline, year, team), [team] if team else teams, year, preliminary=preliminary, sort=sort
@@ -362,7 +362,7 @@ def team_page(request, pk):
     as_of = _date(request.GET.get("as_of"), today)
     preliminary = period_ratings.preliminary_for(team.hotline, as_of)
     people = _people_rated(request.user, team.hotline, year, team)
-    table = period_ratings.ratings_table(people, [team], year, preliminary=preliminary, sort=request.GET.get("sort", "year"))
+    table = period_ratings.ratings_table(people, [team], year, preliminary=preliminary, sort=request.GET.get("sort", "-year"))
     return render(
         request,
         "payouts/team.html",
@@ -375,7 +375,7 @@ def team_page(request, pk):
             "team_ratings": table.teams[0] if table.teams else None,
             "periods": period_ratings.PERIODS,
             "preliminary": preliminary,
-            "sort": request.GET.get("sort", "year"),
+            "sort": request.GET.get("sort", "-year"),
             "trend": period_ratings.team_trend(team, _last_month()),
         },
     )

@@ -12,7 +12,7 @@ application of a cycle, the recommendation order): one query per kind of fact
 whatever the number of people (20,000 agents), then plain Python.
 """
 import datetime
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -124,18 +124,31 @@ def _exam_results(where: dict) -> dict[int, list[facts.ExamResult]]:
     return found
 
 
-# The fields of a person _facts_of reads.
-_FACT_FIELDS = (
-    "staff_no", "name", "employment_type", "hotline_start", "job_type", "job_type_start", "left_on", "team__name", "hotline__code",
+# What _facts_of reads of a person, read as plain values for many people at once (no model rows: 20,000
+# people load in a fraction of the time).
+_PersonRow = namedtuple(
+    "_PersonRow",
+    "pk staff_no name hotline_code team_name employment_type hotline_start job_type job_type_start left_on",
 )
+_ROW_FIELDS = ("pk", "staff_no", "name", "hotline__code", "team__name", "employment_type", "hotline_start", "job_type",
+               "job_type_start", "left_on")
 
 
-def _facts_of(person: Person, titles, events, scores, monitoring=(), exams=()) -> facts.PersonFacts:
+def _row_of(person: Person) -> _PersonRow:
+    return _PersonRow(
+        person.pk, person.staff_no, person.name, person.hotline.code, person.team.name if person.team_id else "",
+        person.employment_type, person.hotline_start, person.job_type, person.job_type_start, person.left_on,
+    )
+
+
+def _facts_of(person: Person | _PersonRow, titles, events, scores, monitoring=(), exams=()) -> facts.PersonFacts:
+    if not isinstance(person, _PersonRow):
+        person = _row_of(person)
     return facts.PersonFacts(
         staff_no=person.staff_no,
         name=person.name,
-        hotline=person.hotline.code,
-        team=person.team.name if person.team_id else "",
+        hotline=person.hotline_code,
+        team=person.team_name or "",
         employment=_EMPLOYMENT[person.employment_type],
         hotline_start=person.hotline_start,
         job_type=person.job_type,
@@ -203,9 +216,9 @@ def facts_of_people(
     `hotline` reads the June results of that year (J1, E7).
     """
     if isinstance(people, QuerySet):
-        # Only what _facts_of reads: 20,000 people load in a fraction of the time of whole rows.
-        people = people.select_related("team", "hotline").only(*_FACT_FIELDS)
-    rows = list(people)
+        rows = [_PersonRow._make(values) for values in people.values_list(*_ROW_FIELDS)]
+    else:
+        rows = list(people)
     where = _people_filter(people if isinstance(people, QuerySet) else rows)
     titles = defaultdict(list)
     spells = TitleSpell.objects.filter(**where).order_by("person_id", "start", "pk")

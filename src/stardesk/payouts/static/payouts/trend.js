@@ -9,7 +9,8 @@
     var chart = window.echarts.init(box, null, { renderer: "canvas" });
     var series = {
       name: t.series, type: "line", data: t.scores, connectNulls: false, smooth: false,
-      symbolSize: 7, label: { show: t.months.length <= 12, position: "top" }
+      symbolSize: 7, showSymbol: true, showAllSymbol: true,  // a month between two unscored ones is a lone point
+      label: { show: t.months.length <= 12, position: "top" }
     };
     if (t.bands) {
       series.markArea = {
