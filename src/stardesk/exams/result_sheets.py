@@ -110,6 +110,8 @@ def _same(result: SittingResult, values: dict) -> bool:
 
 
 def prepare(context: ImportContext, rows: list[Row], problems: Problems) -> ExamPlan:
+    from stardesk.exams.result_queries import is_offline
+
     hotline = context.hotline
     people = {p.staff_no: p for p in Person.objects.filter(hotline=hotline).only("id", "hotline_id", "staff_no", "name")}
     names = {row.values["exam_name"] for row in rows}
@@ -139,8 +141,6 @@ def prepare(context: ImportContext, rows: list[Row], problems: Problems) -> Exam
         if sitting is not None and sitting.kind != values["kind"]:
             problems.add(row.number, "考试类别", _("已保存的这场考试为「%(k)s」") % {"k": KIND_WORD[sitting.kind]})
             continue
-        from stardesk.exams.result_queries import is_offline
-
         if sitting is not None and not is_offline(sitting):
             result = stored.get((sitting.pk, person.pk))
             if result is not None and result.released_at is not None and _same(result, values):

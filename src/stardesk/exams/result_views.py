@@ -341,7 +341,9 @@ def june_decide(request, pk):
             messages.error(request, f"{standing.person}：{error.message}")
     suffix = f"hotline={standing.ranking.hotline_id}&" if request.user.role == Role.ADMIN else ""
     back = reverse("exams:june_year", args=[standing.ranking.year])
-    return redirect(f"{back}?{suffix}only={request.POST.get('only', '')}#standing-{standing.pk}")
+    only = request.POST.get("only", "")
+    only = only if only in ("adjustments", "proposed") else ""
+    return redirect(f"{back}?{suffix}only={only}#standing-{standing.pk}")
 
 
 @login_required
