@@ -7,6 +7,18 @@ from tests.factories import HotlineFactory, PersonFactory, TeamFactory, UserFact
 PASSWORD = "stardesk-test-pw"
 
 
+@pytest.fixture(autouse=True)
+def _product_language():
+    """Each test starts in the product's language: a page rendered in English by an
+    earlier test leaves its language active in the thread (no middleware resets it)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def hotline(db):
     return HotlineFactory(name="有线电视服务热线", code="main")

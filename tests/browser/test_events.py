@@ -70,7 +70,7 @@ def test_m5_appeal_filed_by_the_agent_and_overturned_by_the_supervisor(page, log
     veto = record(agent_person, category="major_error", severity="general", description="工单录入错误导致重复派单")
     # the agent finds the veto under 我的奖惩 and appeals
     log_in_as("agent")
-    page.get_by_role("link", name="我的奖惩").click()
+    page.locator("#sidebar").get_by_role("link", name="我的奖惩").click()
     page.get_by_test_id("event-table").get_by_role("link", name="张三").click()
     page.locator("#id_appeal_reason").fill("派单系统当日故障，重复派单非本人操作，有系统日志为证")
     page.get_by_role("button", name="提交申诉").click()

@@ -59,7 +59,7 @@ def team_of_ten(cycle, leader, team, agent_person):
 
 def test_the_cycle_in_the_browser(as_user, cycle, agent, leader, supervisor, team_of_ten):
     def agent_applies(page, base):
-        page.get_by_role("link", name="我的申报").click()
+        page.locator("#sidebar").get_by_role("link", name="我的申报").click()
         expect(page.locator("h1")).to_contain_text("我的申报")
         expect(page.get_by_test_id("self-check").locator('[data-level="1"]')).to_contain_text("不足一年")
         page.get_by_role("radio", name="一星").check()
@@ -75,7 +75,7 @@ def test_the_cycle_in_the_browser(as_user, cycle, agent, leader, supervisor, tea
     assert not mine.eligible
 
     def supervisor_closes_applications(page, base):
-        page.get_by_role("link", name="年度评定").click()
+        page.locator("#sidebar").get_by_role("link", name="年度评定").click()
         page.get_by_role("link", name="2026").first.click()
         expect(page.get_by_test_id("quotas")).to_contain_text("按当前数据预计")
         page.get_by_role("button", name="截止申报，开始班长推荐").click()

@@ -53,7 +53,7 @@ def test_q1_supervisor_changes_next_years_2_star_ratio_and_sees_the_quotas_chang
     in_browser, users, policy_2026, hundred_at_any_date
 ):
     def scenario(page, base):
-        page.get_by_role("link", name="年度政策").click()
+        page.locator("#sidebar").get_by_role("link", name="年度政策").click()
         expect(page.locator("h1")).to_have_text("年度政策")
         expect(page.locator('tr[data-year="2025"]')).to_contain_text("已冻结")
         expect(page.locator('tr[data-year="2026"]')).to_contain_text("可编辑")
