@@ -191,7 +191,7 @@ def close_month(
         if decision is not None:
             decisions[pid] = decision
     _finish_lines(result, actor, hotline, month, scope, decisions, team_of, people, cause, note, version, now, teams, person_ids, audit_target)
-    _check_low_scores(result, actor, hotline, month, facts_by_pid, people, team_of, known, horizon_of, policy, version, now)
+    _check_low_scores(result, actor, hotline, month, facts_by_pid, team_of, known, horizon_of, policy, version, now)
     return result
 
 
@@ -315,7 +315,7 @@ def _trigger_values(trigger: LowScoreTrigger, scores: dict) -> dict:
     }
 
 
-def _check_low_scores(result, actor, hotline, month, facts_by_pid, people, team_of, known, horizon_of, policy, version, now):
+def _check_low_scores(result, actor, hotline, month, facts_by_pid, team_of, known, horizon_of, policy, version, now):
     """M6: propose each new trigger to the supervisor; withdraw pending proposals no longer triggered.
 
     A trigger already recorded in the title history (a confirmed proposal, or
