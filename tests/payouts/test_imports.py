@@ -15,7 +15,7 @@ from stardesk.core.errors import DomainError, Forbidden
 from stardesk.events.models import Event, Sanction, SanctionStatus
 from stardesk.payouts.models import AllowanceLine, LineCause, LowScoreProposal
 from stardesk.policy.conventions import Month
-from stardesk.sheets import services
+from stardesk.sheets import catalog, services
 from tests.payouts.conftest import close_month, hold
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +207,16 @@ def test_events_import_needs_an_account_on_the_command_line(hotline, agent_perso
         services.sheet_import(actor=None, kind="events", source=xlsx([EVENTS, ["1001", "2025-03-12", "表扬", "", "", "x"]]),
                               file_name="e.xlsx", hotline=hotline, as_system=True)
     assert "--actor" in refusal.value.details[0]["reason"]
+
+
+@pytest.mark.parametrize(("kind", "headers"), [("monthly_scores", SCORES), ("monitoring", MONITORING), ("events", EVENTS)])
+def test_each_sheet_offers_a_template_with_the_workbook_headers(client, supervisor, kind, headers):
+    from django.urls import reverse
+
+    client.force_login(supervisor)
+    response = client.get(reverse("sheets:template", args=[kind, "xlsx"]))
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert [cell.value for cell in sheet[1]] == headers
+    page = client.get(reverse("sheets:index")).content.decode()
+    assert catalog.SHEETS[kind].title in page

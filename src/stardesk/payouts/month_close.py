@@ -22,6 +22,7 @@ import datetime
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -105,6 +106,7 @@ def _same(line: AllowanceLine, values: dict) -> bool:
     return all(getattr(line, name) == values[name] for name in COMPARED)
 
 
+@transaction.atomic
 def close_month(
     *,
     actor,
