@@ -130,3 +130,9 @@ def test_ratings_page_for_the_supervisor_and_redirect_for_an_agent(client, super
     assert 'data-testid="team-ratings"' in html and "93.25" in html  # 一班 Q1: (90.5 + 96) / 2
     client.force_login(agent)
     assert client.get(reverse("payouts:ratings")).status_code == 302
+
+
+def test_the_month_page_opens_on_the_latest_month_computed(client, supervisor, accepted_march):
+    client.force_login(supervisor)
+    html = client.get(reverse("payouts:index")).content.decode()
+    assert "2025年3月 月度星级待遇" in html and 'data-testid="amount-1001">181.00' in html

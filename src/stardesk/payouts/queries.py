@@ -62,6 +62,12 @@ def lines_visible_to(user) -> QuerySet:
     return lines.filter(mine)
 
 
+def latest_month(user, hotline) -> Month | None:
+    """The latest month with lines the user may read (the page opens on it), or None."""
+    found = lines_visible_to(user).filter(hotline=hotline, is_current=True).order_by("-month").values_list("month", flat=True).first()
+    return Month.of(found) if found else None
+
+
 def teams_for(user, hotline) -> list[Team]:
     """The teams whose month the user follows: all of the hotline, or a leader's own."""
     if not (reads_all(user) or reads_team(user)):

@@ -97,7 +97,8 @@ def index(request):
     if not _reads_lists(request.user):
         return redirect("payouts:mine")
     hotline = _hotline(request)
-    month = _month(request.GET.get("month"), _last_month())
+    # Without a month asked for: the latest month computed (lines appear when a register is accepted).
+    month = _month(request.GET.get("month"), min(queries.latest_month(request.user, hotline) or _last_month(), _last_month()))
     overview = queries.month_overview(request.user, hotline, month)
     teams = [t.team for t in overview.teams]
     team = _chosen(teams, request.GET.get("team"))
