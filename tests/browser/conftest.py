@@ -6,6 +6,7 @@ of any moment in between.
 """
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -75,13 +76,25 @@ def page(browser, live_server, request):
         context.close()
 
 
+@contextmanager
+def htmx_redraw(page, path: str):
+    """Wrap an action whose htmx swap (a request to ``path``) must have settled before the next step:
+    new elements get their htmx behaviour only once the swap settles, so acting on them earlier is lost."""
+    page.evaluate("""path => { window.__stardeskSettled = new Promise(done => {
+        const seen = e => { if ((e.detail.xhr?.responseURL || "").includes(path)) {
+            document.body.removeEventListener("htmx:afterSettle", seen); done(); } };
+        document.body.addEventListener("htmx:afterSettle", seen); }); }""", path)
+    yield
+    page.evaluate("() => window.__stardeskSettled.then(() => true)")
+
+
 def log_in(page, base_url: str, username: str, password: str = PASSWORD):
     """Fill in the login form and submit it; returns the page on whatever screen follows."""
     page.goto(f"{base_url}/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
     return page
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from stardesk.events.models import Event, SanctionStatus
 from stardesk.people.models import TitleEndReason, TitleSpell
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import htmx_redraw, log_in, screenshot
 from tests.events.conftest import media_root, record, two_star  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -34,9 +34,11 @@ def test_m5_veto_with_evidence_recorded_and_its_title_sanction_confirmed(page, l
     page.goto(f"{live_server.url}/events/new/")
     page.locator("#id_staff_no").fill("1001")
     page.get_by_test_id("person-found").filter(has_text="张三").wait_for()
-    page.locator("#id_category").select_option("violation")
-    page.locator("#id_severity").wait_for()
-    page.locator("#id_severity").select_option("severe")
+    # each choice redraws the handling fields; wait for the redraw before the next choice
+    with htmx_redraw(page, "/events/new/handling/"):
+        page.locator("#id_category").select_option("violation")
+    with htmx_redraw(page, "/events/new/handling/"):
+        page.locator("#id_severity").select_option("severe")
     page.locator("#id_sanction option[value='revoke']", has_text="（默认）").wait_for(state="attached")
     assert page.locator("#id_sanction").input_value() == "revoke"  # the policy default, preselected
     page.locator("#id_sanction").select_option("lower")

@@ -25,8 +25,8 @@ def colleague_user(hotline, colleague):
 def _grade_typing(page, card, speed_target="60"):
     form = card.get_by_test_id("typing-form")
     form.get_by_label("达标速度（字/分钟）").fill(speed_target)
-    form.get_by_test_id("typing-save").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the card list is redrawn before the next item is picked
+        form.get_by_test_id("typing-save").click()
 
 
 def test_examiner_scores_skills_supervisor_releases_failed_candidate_sees_the_cascade(
@@ -55,24 +55,25 @@ def test_examiner_scores_skills_supervisor_releases_failed_candidate_sees_the_ca
     # the spoken item on the Putonghua test's structure
     page.goto(f"{base}/exams/grading/sittings/{skills_sitting.pk}/?by=question")
     page.get_by_test_id("grading-questions").locator("tr", has_text="口试").get_by_test_id("grade-question").click()
-    for parts in (("9", "18", "27", "36"), ("6", "12", "18", "24")):
-        card = page.get_by_test_id("grading-item").filter(has=page.get_by_test_id("ungraded")).first
+    # cards come in the sitting's drawn candidate order, so each is found by its candidate's name
+    for name, parts in (("张三", ("9", "18", "27", "36")), ("李四", ("6", "12", "18", "24"))):
+        card = page.get_by_test_id("grading-item").filter(has=page.get_by_test_id("item-candidate").filter(has_text=name))
         form = card.get_by_test_id("language-form")
         form.locator("select").select_option("putonghua")
         group = form.locator('[data-rubric-group="putonghua"]')
         for field, value in zip(group.locator("input").all(), parts):
             field.fill(value)
-        form.get_by_test_id("language-save").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():  # the card list is redrawn before the next item is picked
+            form.get_by_test_id("language-save").click()
     screenshot(page, "exam-grading-language")
     # the short answers, with a plain score
     page.goto(f"{base}/exams/grading/sittings/{skills_sitting.pk}/?by=question")
     page.get_by_test_id("grading-questions").locator("tr", has_text="简答").get_by_test_id("grade-question").click()
-    for score in ("8", "4"):
-        card = page.get_by_test_id("grading-item").filter(has=page.get_by_test_id("ungraded")).first
+    for name, score in (("张三", "8"), ("李四", "4")):
+        card = page.get_by_test_id("grading-item").filter(has=page.get_by_test_id("item-candidate").filter(has_text=name))
         card.get_by_test_id("grade-form").get_by_label("得分").fill(score)
-        card.get_by_test_id("grade-save").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():  # the card list is redrawn before the next item is picked
+            card.get_by_test_id("grade-save").click()
     assert Grade.objects.count() == 6
     page.goto(f"{base}/exams/grading/sittings/{skills_sitting.pk}/")
     expect(page.get_by_test_id("grading-candidates").locator(".badge")).to_have_count(0)  # nothing waits any more
