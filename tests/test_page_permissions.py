@@ -171,3 +171,20 @@ def test_page_permission_matrix(client, world, role, page, method, expected):
         assert _state(world) == before
     elif method == "post":
         assert _state(world) != before, "an allowed POST must change something"
+
+
+def test_a_record_of_another_hotline_is_not_found_with_a_heading_and_a_way_home(client, world):
+    client.force_login(world["leader"])
+    response = client.get(reverse("people:detail", args=[world["foreigner"].pk]))
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert '<h1 class="h4">' in page and "返回首页" in page
+
+
+def test_an_agent_opening_the_audit_trail_is_refused_with_a_heading(client, world):
+    client.force_login(world["agent"])
+    response = client.get(reverse("audit:search"))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert '<h1 class="h4 mt-2">无权访问</h1>' in page and "您没有权限进行此操作。" in page
+    assert "返回首页" in page and "返回上一页" in page

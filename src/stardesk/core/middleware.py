@@ -1,7 +1,11 @@
 """Turns a DomainError escaping a page view into a page the user can read."""
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from stardesk.core.errors import DomainError
+
+
+HEADINGS = {403: _("无权访问"), 404: _("找不到该记录")}
 
 
 class DomainErrorMiddleware:
@@ -16,7 +20,7 @@ class DomainErrorMiddleware:
             return render(
                 request,
                 "core/domain_error.html",
-                {"error": exception},
+                {"error": exception, "heading": HEADINGS.get(exception.status, _("操作未完成"))},
                 status=exception.status,
             )
         return None
