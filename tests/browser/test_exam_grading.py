@@ -137,6 +137,18 @@ def test_a_wrong_key_corrected_after_the_sitting_dry_run_then_commit(page, live_
     screenshot(page, "exam-regrade-log")
     assert str(SittingResult.objects.get(attempt=mine).score) == "86.0"
 
+    # 李四 (who answered B) sees the key in force, marked as corrected, and the regraded score
+    page.get_by_test_id("logout").click()
+    log_in(page, base, colleague_user.username)
+    page.locator("#sidebar").get_by_role("link", name="我的成绩").click()
+    page.get_by_test_id("my-result-link").click()
+    expect(page.get_by_test_id("result-score")).to_have_text("94")
+    card = page.locator("section", has_text=version.stem)  # items come in the agent's own order
+    expect(card.get_by_test_id("key")).to_contain_text("答案：B")
+    expect(card.get_by_test_id("corrected")).to_be_visible()
+    expect(card.get_by_test_id("correction")).to_contain_text("标准答案印错，应为 B")
+    screenshot(page, "exam-my-result-after-key-correction")
+
 
 def test_a_spoken_answer_recorded_in_the_browser_is_played_on_the_grading_page(browser, live_server, skills_sitting, agent, supervisor):
     # Chromium with a fake microphone (a steady tone), in its own browser so the shared one keeps its flags.

@@ -146,3 +146,49 @@ def test_dry_run_then_commit_on_the_page(client, wrong_key, supervisor):
     assert done.status_code == 302 and KeyCorrection.objects.count() == 1
     refused = client.post(url, {**form, "answer": "Z", "step": "dry_run"})
     assert refused.status_code == 400
+
+
+def _card(page: str, stem: str) -> str:
+    """The HTML of the item card that shows ``stem`` (items come in each agent's own order)."""
+    [card] = [part for part in page.split("<section")[1:] if stem in part]
+    return card
+
+
+def test_after_a_corrected_key_the_agents_page_shows_the_key_in_force_and_the_new_score(client, wrong_key, supervisor, colleague_user):
+    # given the key of the first single choice corrected from A to B
+    regrading.regrade_commit(actor=supervisor, version=wrong_key["version"], answer_text="B", reason="标准答案印错，应为 B")
+    result = _result(wrong_key["theirs"])
+    # when 李四 (who answered B) opens the released result
+    client.force_login(colleague_user)
+    page = client.get(f"/exams/results/{result.pk}/").content.decode()
+    # then the score is the regraded one, and the item shows B as the key, marked corrected with date and reason
+    assert 'data-testid="result-score">94<' in page
+    card = _card(page, wrong_key["version"].stem)
+    assert "答案：B" in card and "已更正" in card and "标准答案印错，应为 B" in card
+    assert KeyCorrection.objects.get().corrected_at.astimezone().strftime("%Y-%m-%d") in card
+    assert "得分 4" in card and "答案：A" not in card
+    # and the attempt page (the agent's own answers) agrees
+    review = _card(client.get(f"/exams/attempts/{wrong_key['theirs'].pk}/").content.decode(), wrong_key["version"].stem)
+    assert "答案：B" in review and "已更正" in review and "得分 4" in review
+
+
+def test_the_supervisor_sees_the_key_in_force_on_an_attempt(client, wrong_key, supervisor):
+    regrading.regrade_commit(actor=supervisor, version=wrong_key["version"], answer_text="B", reason="标准答案印错，应为 B")
+    client.force_login(supervisor)
+    result = _result(wrong_key["mine"])
+    page = client.get(f"/exams/results/{result.pk}/").content.decode()
+    assert 'data-testid="result-score">86<' in page
+    card = _card(page, wrong_key["version"].stem)
+    assert "答案：B" in card and "已更正" in card and "得分 0" in card
+    review = _card(client.get(f"/exams/attempts/{wrong_key['mine'].pk}/").content.decode(), wrong_key["version"].stem)
+    assert "答案：B" in review and "标准答案印错，应为 B" in review and "得分 0" in review
+
+
+def test_a_voided_item_is_shown_as_voided_with_its_reason(client, wrong_key, supervisor, agent):
+    regrading.regrade_commit(actor=supervisor, version=wrong_key["version"], voided=True, reason="题目有歧义，作废")
+    client.force_login(agent)
+    page = client.get(f"/exams/results/{_result(wrong_key['mine']).pk}/").content.decode()
+    card = _card(page, wrong_key["version"].stem)
+    assert "已作废" in card and "题目有歧义，作废" in card and "答案：A" not in card
+    review = _card(client.get(f"/exams/attempts/{wrong_key['mine'].pk}/").content.decode(), wrong_key["version"].stem)
+    assert "已作废" in review and "题目有歧义，作废" in review

@@ -121,7 +121,8 @@ def latest_grades(answers_filter: dict) -> dict[int, Grade]:
     return latest
 
 
-def _item_score(answer: Answer, key: KeyInForce | None, grade: Grade | None) -> ItemScore:
+def item_score(answer: Answer, key: KeyInForce | None, grade: Grade | None) -> ItemScore:
+    """One answer's score with the key in force (``key`` None: the version's own) or its latest grade."""
     item, version = answer.item, answer.item.version
     qtype = version.question.qtype
     manual = qtype in MANUAL_TYPES
@@ -220,7 +221,7 @@ def score_attempts(attempts: list[Attempt], *, policy: YearlyPolicy | None = Non
     grades = latest_grades({"answer__attempt__in": [a.pk for a in attempts]})
     scores = {a.pk: AttemptScore(a.pk, a.person_id, a.sitting_id) for a in attempts}
     for answer in answers:
-        entry = _item_score(answer, keys.get(answer.item.version_id), grades.get(answer.pk))
+        entry = item_score(answer, keys.get(answer.item.version_id), grades.get(answer.pk))
         score = scores[answer.attempt_id]
         score.items.append(entry)
         if entry.manual and not entry.voided and not entry.graded:

@@ -29,6 +29,7 @@ from stardesk.exams.models import (
     PaperMode,
     Question,
     QuestionType,
+    KeyCorrection,
     QuestionVersion,
     Sitting,
     SittingStatus,
@@ -308,6 +309,10 @@ class ShownItem:
     reference: str = ""
     auto_score: Decimal | None = None
     typing: dict | None = None
+    # The key in force (attempt_scores.keys_in_force): a correction made after the sitting, or the version voided.
+    correction: KeyCorrection | None = None
+    voided: bool = False
+    score: Decimal | None = None  # with the key in force, or the latest grade; None: voided or not yet graded
 
 
 def _blank_count(version: QuestionVersion) -> int:
@@ -315,10 +320,22 @@ def _blank_count(version: QuestionVersion) -> int:
 
 
 def attempt_items(attempt: Attempt, *, show_key: bool) -> list[ShownItem]:
-    """The attempt's items in this agent's order, with their saved answers (two queries)."""
+    """The attempt's items in this agent's order, with their saved answers (two queries; five with the key).
+
+    With the key, everything follows the key in force: a key corrected after
+    the sitting replaces the version's own (marked with the correction's date
+    and reason), a voided item scores nothing, and each item's score is the one
+    grading counts (attempt_scores), so the page agrees with the regraded result.
+    """
+    from stardesk.exams.attempt_scores import item_score, keys_in_force, latest_grades
     from stardesk.exams.question_content import answer_text
 
     answers = {a.item_id: a for a in Answer.objects.filter(attempt=attempt).select_related("item__section", "item__version__question")}
+    keys, corrections, grades = {}, {}, {}
+    if show_key:
+        keys = keys_in_force({a.item.version_id for a in answers.values()})
+        corrections = KeyCorrection.objects.in_bulk([k.correction_id for k in keys.values() if k.correction_id])
+        grades = latest_grades({"answer__attempt": attempt})
     shown = []
     for number, item_id in enumerate(attempt.item_order, start=1):
         answer = answers.get(item_id)
@@ -332,15 +349,17 @@ def attempt_items(attempt: Attempt, *, show_key: bool) -> list[ShownItem]:
             qtype_label=QuestionType(qtype).label, stem=version.stem, marks=item.marks, material=version.material,
             response=response, saved_at=answer.saved_at, has_audio=bool(answer.audio),
         )
+        in_force = keys.get(version.pk)
+        key_answer = in_force.answer if in_force is not None else version.answer
         if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
             chosen = set(response if isinstance(response, list) else [response] if response else [])
-            key = set(version.answer if isinstance(version.answer, list) else [version.answer]) if show_key else set()
+            key = set(key_answer if isinstance(key_answer, list) else [key_answer]) if show_key else set()
             order = attempt.option_orders.get(str(item.pk)) or list(range(len(version.options)))
             for display, original in enumerate(order):
                 value = OPTION_LETTERS[original]
                 entry.options.append(ShownOption(OPTION_LETTERS[display], value, version.options[original], value in chosen, value in key))
         elif qtype == QuestionType.TRUE_FALSE:
-            key = version.answer if show_key else None
+            key = key_answer if show_key else None
             entry.options = [
                 ShownOption("√", "true", "正确", response is True, key is True),
                 ShownOption("×", "false", "错误", response is False, key is False),
@@ -352,10 +371,13 @@ def attempt_items(attempt: Attempt, *, show_key: bool) -> list[ShownItem]:
         else:
             entry.text = response or ""
         if show_key:
-            entry.key_text = answer_text(qtype, version.answer)
+            entry.voided = in_force is not None and in_force.voided
+            entry.correction = corrections.get(in_force.correction_id) if in_force is not None else None
+            entry.key_text = "" if entry.voided else answer_text(qtype, key_answer)
             entry.explanation = version.explanation
             entry.reference = version.reference
             entry.auto_score = answer.auto_score
+            entry.score = item_score(answer, in_force, grades.get(answer.pk)).score
             if qtype == QuestionType.TYPING:
                 entry.typing = {
                     "characters": answer.typed_characters, "errors": answer.typing_errors, "keystrokes": answer.keystrokes,

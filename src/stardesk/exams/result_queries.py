@@ -19,7 +19,7 @@ from stardesk.accounts.models import Role
 from stardesk.core.errors import NotFound
 from stardesk.exams import queries as exam_queries
 from stardesk.exams import results as results_services
-from stardesk.exams.attempt_scores import LEVEL_KINDS, keys_in_force, score_attempts, sitting_policy
+from stardesk.exams.attempt_scores import LEVEL_KINDS, score_attempts, sitting_policy
 from stardesk.exams.models import (
     Attempt,
     AttemptStatus,
@@ -31,7 +31,6 @@ from stardesk.exams.models import (
     SittingResult,
     SittingStatus,
 )
-from stardesk.exams.question_content import answer_text
 from stardesk.policy.conventions import one_year_after
 from stardesk.policy.exams import published_results
 
@@ -258,15 +257,18 @@ def result_for(user, pk: int) -> SittingResult:
 class ReviewedItem:
     """One item of a released attempt: what the agent saw and answered, the key in force, the score."""
 
-    shown: object  # exams.queries.ShownItem
+    shown: object  # exams.queries.ShownItem, with the key in force and its correction
     score: Decimal | None
     voided: bool
-    corrected_key: str
     grades: list[Grade]
 
 
 def result_items(result: SittingResult) -> list[ReviewedItem]:
-    """The attempt's items in the agent's order, with the key in force and every grade (a handful of queries)."""
+    """The attempt's items in the agent's order, with the key in force and every grade (a handful of queries).
+
+    The item scores are the ones the result was computed from (attempt_scores), so after a regrade the
+    items and the stored result agree.
+    """
     attempt = result.attempt
     if attempt is None:
         return []
@@ -275,18 +277,13 @@ def result_items(result: SittingResult) -> list[ReviewedItem]:
     policy, _version = sitting_policy(result.sitting)
     scored = score_attempts([attempt], policy=policy).get(attempt.pk)
     items = {i.item_id: i for i in (scored.items if scored else [])}
-    keys = keys_in_force({i.version_id for i in items.values()})
     grades: dict[int, list[Grade]] = {}
     for grade in Grade.objects.filter(answer__attempt=attempt).order_by("graded_at", "pk"):
         grades.setdefault(grade.answer_id, []).append(grade)
     reviewed = []
     for entry in shown:
         item = items.get(entry.item_id)
-        key = keys.get(item.version_id) if item else None
-        corrected = ""
-        if key is not None and not key.voided:
-            corrected = answer_text(entry.qtype, key.answer)
-        reviewed.append(ReviewedItem(entry, item.score if item else None, bool(item and item.voided), corrected,
+        reviewed.append(ReviewedItem(entry, item.score if item else None, bool(item and item.voided),
                                      grades.get(item.answer_id, []) if item else []))
     return reviewed
 
