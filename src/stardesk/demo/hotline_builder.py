@@ -24,6 +24,7 @@ from stardesk.audit.services import entry_for
 from stardesk.demo import chinese_names, title_history, yearly_policies
 from stardesk.demo.cycle import build_cycle
 from stardesk.demo.cycle_outcome import build_cycle_outcome
+from stardesk.demo.daily_records import build_daily_records
 from stardesk.demo.exam_results import build_exam_results
 from stardesk.demo.exams import build_exams
 from stardesk.demo.payouts import build_payouts
@@ -262,6 +263,8 @@ BUILDERS: list[tuple[str, Builder]] = [
     ("payouts", build_payouts),
     # The decided and awarded 2025 cycle reads the monthly scores written above (M7, X5).
     ("cycle_outcome", build_cycle_outcome),
+    # Weeks, calls and events after the story, up to today; last month left for leader1 to hand in.
+    ("daily_records", build_daily_records),
     # The open cycle reads every fact its eligibility check needs (titles, events, exams): keep it last.
     ("cycle", build_cycle),
     ("audit", build_audit_entries),

@@ -17,7 +17,7 @@ For each hotline, October 2024 (the first award on record) to September 2026
 - every holder's allowance line (M4) is the policy's own decision on those
   facts (policy.monthly_allowance), with its 依据 and policy version;
   the June results the product holds are read (J3), like a real close does.
-October 2026 is left open, so a team leader can enter it and hand it in.
+The months after the story are demo.daily_records' (weeks up to today, last month left for leader1).
 
 Computed in plain Python with the rules of stardesk.policy and saved in bulk,
 hotline by hotline, one query per kind of row.
