@@ -198,3 +198,37 @@ def test_p2_the_cycle_keeps_its_policy_revision_until_it_adopts_a_newer_one(hotl
     entry = AuditEntry.objects.get(action="cycle.adopt_policy")
     assert entry.changes["名额（一星/二星/三星）"] == ["6/2/1", "10/3/1"] and entry.note == "按新比例推荐"
     assert timezone.now() >= cycle.quotas_fixed_at
+
+
+def _hotline_applying(team, cycle, leader, prefix: str, n: int):
+    for i in range(n):
+        found = person(team, f"{prefix}{i:03d}")
+        scores(found, {"2026-09": str(90 + i % 10)})
+        apply(cycle, leader, found, 1)
+
+
+def test_q3_finalising_audits_every_row_of_the_list(hotline_of_twenty, cycle, supervisor, leader):
+    # when the supervisor finalises the list
+    finalised(cycle, supervisor, leader)
+    # then each row has its own audit entry naming where the list put the person and why (P3)
+    entries = {e.target_id: e for e in AuditEntry.objects.filter(action="recommendation.finalise")}
+    rows = Recommendation.objects.filter(cycle=cycle).select_related("person")
+    assert len(entries) == rows.count() == 10
+    first = rows.get(person__staff_no="4004")
+    entry = entries[str(first.pk)]
+    assert entry.actor_id == supervisor.pk and entry.hotline_id == cycle.hotline_id
+    assert entry.changes == {"推荐名单": [None, f"{first.level}星第 {first.position} 位"]}
+    assert "Q3: " in entry.note
+
+
+@pytest.mark.parametrize("n", [4, 30])
+def test_q3_finalising_queries_do_not_grow_with_the_list(no_june_gate, cycle, supervisor, leader, team, n,
+                                                         django_assert_max_num_queries):
+    # given n applications, all confirmed by the team leader
+    _hotline_applying(team, cycle, leader, "7", n)
+    services.cycle_transition(actor=supervisor, cycle=cycle, to=Step.LEADER_CHECK)
+    everyone_confirmed(cycle, leader)
+    # when the list is finalised: the same handful of queries for 4 as for 30 (a hotline of 20,000)
+    with django_assert_max_num_queries(24):
+        services.cycle_transition(actor=supervisor, cycle=cycle, to=Step.ASSESSMENT)
+    assert Recommendation.objects.filter(cycle=cycle).count() == n

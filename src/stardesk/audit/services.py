@@ -66,6 +66,12 @@ def record_many(entries: list[AuditEntry]) -> None:
     """
     if not entries:
         return
+    if connection.vendor == "sqlite":
+        # bulk_create caps SQLite at 999 parameters (99 entries a statement); one executemany instead.
+        from stardesk.payouts.bulk_writes import insert
+
+        insert(AuditEntry, entries)
+        return
     if connection.vendor != "postgresql":
         AuditEntry.objects.bulk_create(entries, batch_size=2000)
         return

@@ -23,5 +23,7 @@ class CycleConfig(AppConfig):
                 "application.correct": _("更正星级申报"),
                 "application.recheck": _("申报资格检查结果变化"),
                 "application.import": _("导入星级申报"),
+                "recommendation.finalise": _("确定推荐名单"),
+                "recommendation.correct": _("更正推荐名单"),
             }
         )
