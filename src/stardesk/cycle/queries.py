@@ -16,12 +16,14 @@ from stardesk.cycle.models import (
     STEP_ORDER,
     Application,
     ApplicationStatus,
+    CommitteeCandidate,
     Cycle,
     CycleHeadcount,
     CycleStage,
     ReviewStatus,
     Step,
 )
+from stardesk.cycle.eligibility import reasons_from_json
 from stardesk.cycle.recommendation_list import CycleList
 from stardesk.people.models import Hotline, Person, TitleSpell
 
@@ -290,3 +292,50 @@ def standing_of(person, cycle: Cycle, the_list: CycleList) -> Standing:
 def headcount_rows(cycle: Cycle) -> QuerySet:
     """Q1: who was counted in N, as kept when the recommendation step started."""
     return CycleHeadcount.objects.filter(cycle=cycle).select_related("person", "person__team").order_by("staff_no", "pk")
+
+
+# --- 我的申报: the applicant's own composite score (X5, published to them by X6) ----------------------------
+
+# Which rule gives each part of X5 its figure.
+PART_RULES = {"monthly": "M3", "monitoring": "M2", "exam": "X2"}
+
+
+@dataclass(frozen=True)
+class OwnComposite:
+    """X5/X6: one candidate's composite as published to them; the committee's votes are never part of it."""
+
+    cycle: Cycle
+    candidate: CommitteeCandidate
+    parts: tuple[dict, ...]
+    reasons: tuple
+    at_level: int  # candidates on the same K1 list
+    result_final: bool  # K4: the committee's result is shown once its decision is closed
+
+    @property
+    def missing(self) -> list[str]:
+        return [p["label"] for p in self.parts if p["value"] is None]
+
+
+def composite_published(cycle: Cycle) -> bool:
+    """X6: the composite is fixed and published to the candidate when 集中评定 starts (X5 figures no longer move)."""
+    return cycle.reached(Step.COMMITTEE)
+
+
+def own_composites(person: Person) -> list[OwnComposite]:
+    """X5/X6: the person's composite in every cycle that has published it, newest first (two queries)."""
+    published = [s for s in STEP_ORDER if composite_published(Cycle(step=s))]
+    found = list(CommitteeCandidate.objects.filter(person=person, cycle__step__in=published)
+                 .select_related("cycle").order_by("-cycle__year"))
+    if not found:
+        return []
+    counted = (CommitteeCandidate.objects.filter(cycle__in=[c.cycle_id for c in found])
+               .values("cycle_id", "start_level").annotate(n=Count("pk")).order_by())
+    sizes = {(row["cycle_id"], row["start_level"]): row["n"] for row in counted}
+    out = []
+    for c in found:
+        parts = tuple({**p, "rule": PART_RULES.get(p["key"], "X5")} for p in c.composite_parts)
+        # X3/X4 (the exam qualification) and X5 only: the proposal (K2) and decisions stay with the committee.
+        reasons = tuple(r for r in reasons_from_json(c.reasons) if r.rule in ("X3", "X4", "X5"))
+        out.append(OwnComposite(c.cycle, c, parts, reasons, sizes.get((c.cycle_id, c.start_level), 0),
+                                c.cycle.reached(Step.AWARD)))
+    return out

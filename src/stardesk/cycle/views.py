@@ -487,6 +487,7 @@ def mine(request):
         "checks": checks,
         "june_recorded": june_results_recorded(),
         "history": [(a, reasons_from_json(a.reasons)) for a in history],
+        "composites": queries.own_composites(person) if person is not None else [],
         "latest": queries.latest_cycle(user.hotline_id) if person is not None else None,
         "steps": [Step(s) for s in STEP_ORDER],
     })
