@@ -24,7 +24,7 @@ from tests.factories import PersonFactory, UserFactory
 
 __all__ = [
     "skills_paper", "skills_sitting", "candidates", "sit", "close", "grade_all", "answers_of", "make_candidates",
-    "level_sitting", "one_star_sitting",
+    "level_sitting", "one_star_sitting", "june_paper",
 ]
 
 
@@ -35,7 +35,13 @@ def skills_paper(make_question, supervisor, hotline):
     make_question(QuestionType.SHORT_ANSWER, area=Area.SERVICE_NORMS)
     make_question(QuestionType.TYPING)
     make_question(QuestionType.SPEAKING)
-    sections = [
+    blueprint = services.blueprint_create(actor=supervisor, hotline=hotline, name="二星资格考试（技能）", kind=SittingKind.LEVEL2,
+                                          sections=skills_sections())
+    return services.paper_materialise(actor=supervisor, blueprint=blueprint, title="二星资格试卷 B")
+
+
+def skills_sections():
+    return [
         SectionInput("知识", SectionKind.KNOWLEDGE, Decimal("0.6"), [
             RuleInput(Area.DIGITAL_TV, QuestionType.SINGLE, 5, Decimal(4), 3),
             RuleInput(Area.SERVICE_NORMS, QuestionType.SHORT_ANSWER, 1, Decimal(10)),
@@ -45,9 +51,14 @@ def skills_paper(make_question, supervisor, hotline):
             RuleInput(Area.LANGUAGE, QuestionType.SPEAKING, 1, Decimal(50)),
         ]),
     ]
-    blueprint = services.blueprint_create(actor=supervisor, hotline=hotline, name="二星资格考试（技能）", kind=SittingKind.LEVEL2,
-                                          sections=sections)
-    return services.paper_materialise(actor=supervisor, blueprint=blueprint, title="二星资格试卷 B")
+
+
+@pytest.fixture
+def june_paper(skills_paper, supervisor, hotline):
+    """The skills paper's questions as a June comprehensive exam (J1): the same sections, weighted 60/40."""
+    blueprint = services.blueprint_create(actor=supervisor, hotline=hotline, name="年中综合考试", kind=SittingKind.JUNE,
+                                          sections=skills_sections())
+    return services.paper_materialise(actor=supervisor, blueprint=blueprint, title="年中综合考试试卷")
 
 
 @pytest.fixture

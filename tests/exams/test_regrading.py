@@ -1,5 +1,5 @@
-"""Regrading after a corrected key or a voided question: the dry run lists every downstream change and writes
-nothing; the commit applies it and logs it (Regrade and the audit trail)."""
+"""Regrading after a corrected key or a voided question: the dry run lists every downstream change and is kept
+(it changes nothing else); the commit, based on a dry run, applies it and logs it (Regrade and the audit trail)."""
 from decimal import Decimal
 
 import pytest
@@ -13,6 +13,7 @@ from stardesk.exams.models import (
     KeyCorrection,
     QuestionType,
     Regrade,
+    RegradeDryRun,
     SittingResult,
 )
 from tests.exams.graded_sittings import *  # noqa: F401,F403  (fixtures)
@@ -38,24 +39,33 @@ def _result(attempt):
     return SittingResult.objects.get(attempt=attempt)
 
 
+def _commit(actor, **arguments):
+    """A key correction as the page does it: the dry run, then the commit based on it."""
+    run = regrading.regrade_dry_run(actor=actor, **arguments)
+    return regrading.regrade_commit(actor=actor, dry_run=run)
+
+
 def test_dry_run_lists_the_agents_whose_result_changes_and_writes_nothing(wrong_key, supervisor):
     before = {r.pk: (r.score, r.passed) for r in SittingResult.objects.all()}
-    plan = regrading.regrade_dry_run(actor=supervisor, version=wrong_key["version"], answer_text="B", reason="标准答案印错，应为 B")
-    changes = {(c.staff_no, c.what): (c.old, c.new) for c in plan.changes}
+    run = regrading.regrade_dry_run(actor=supervisor, version=wrong_key["version"], answer_text="B", reason="标准答案印错，应为 B")
+    changes = {(c["staff_no"], c["what"]): (c["old"], c["new"]) for c in run.changes}
     # 张三 loses 4 of 30 knowledge marks: knowledge 86.7, score 0.6 × 86.7 + 0.4 × 85 = 86.0 (still passes 85)
     assert changes[("1001", "知识得分")] == ("100.0", "86.7")
     assert changes[("1001", "成绩")] == ("94.0", "86.0")
     # 李四 gains them: from 86.0 to 94.0
     assert changes[("1002", "成绩")] == ("86.0", "94.0")
     assert ("1001", "是否合格") not in changes
-    assert plan.people_changed == 2 and plan.answers_rescored == 2
-    # nothing written
+    assert run.summary["people"] == 2 and run.summary["answers"] == 2
+    # the dry run is kept, with who ran it; nothing else is written
+    kept = RegradeDryRun.objects.get()
+    assert (kept.run_by, kept.reason, kept.committed_at, list(kept.sittings.all())) == (
+        supervisor, "标准答案印错，应为 B", None, [wrong_key["sitting"]])
     assert not KeyCorrection.objects.exists() and not Regrade.objects.exists()
     assert {r.pk: (r.score, r.passed) for r in SittingResult.objects.all()} == before
 
 
 def test_the_commit_applies_the_correction_and_the_log_shows_it(client, wrong_key, supervisor):
-    [regrade] = regrading.regrade_commit(actor=supervisor, version=wrong_key["version"], answer_text="B", reason="标准答案印错，应为 B")
+    [regrade] = _commit(supervisor, version=wrong_key["version"], answer_text="B", reason="标准答案印错，应为 B")
     assert (_result(wrong_key["mine"]).score, _result(wrong_key["theirs"]).score) == (Decimal("86.0"), Decimal("94.0"))
     correction = KeyCorrection.objects.get()
     assert (correction.answer, correction.voided, correction.corrected_by) == ("B", False, supervisor)
@@ -73,7 +83,7 @@ def test_the_commit_applies_the_correction_and_the_log_shows_it(client, wrong_ke
 
 
 def test_a_voided_question_leaves_its_sections_total(wrong_key, supervisor):
-    regrading.regrade_commit(actor=supervisor, version=wrong_key["version"], voided=True, reason="题目有歧义，作废")
+    _commit(supervisor, version=wrong_key["version"], voided=True, reason="题目有歧义，作废")
     # knowledge out of 26 marks: 张三 26/26 = 100; 李四 (0 + 16 + 10) / 26 = 100 as well
     assert (_result(wrong_key["mine"]).knowledge_score, _result(wrong_key["theirs"]).knowledge_score) == (Decimal("100.0"), Decimal("100.0"))
     assert Answer.objects.get(attempt=wrong_key["mine"], item__version=wrong_key["version"]).auto_score is None
@@ -85,8 +95,8 @@ def test_a_correction_that_turns_a_pass_into_a_fail_lists_the_cascade(wrong_key,
     # given a 2-star pass mark of 90: 张三 (94.0) passed
     policy_services.policy_update(actor=supervisor, policy=policy_this_year, values={"x2_pass_mark_level2": Decimal("90")}, reason="试行")
     # when the key becomes B, 张三 falls to 86.0
-    plan = regrading.regrade_dry_run(actor=supervisor, version=wrong_key["version"], answer_text="B", reason="复核")
-    mine = [(c.what, c.old, c.new) for c in plan.changes if c.staff_no == "1001"]
+    run = regrading.regrade_dry_run(actor=supervisor, version=wrong_key["version"], answer_text="B", reason="复核")
+    mine = [(c["what"], c["old"], c["new"]) for c in run.changes if c["staff_no"] == "1001"]
     assert ("是否合格", "合格", "不合格") in mine
     assert ("逐级补考（X3）", "—", "可参加1星资格考试") in mine
 
@@ -102,10 +112,10 @@ def test_a_new_pass_withdraws_an_offer_not_yet_started(wrong_key, supervisor, on
     theirs.save(update_fields=["passed", "basis"])
     results.cascade_offer(actor=supervisor, results=[theirs], target=one_star_sitting)
     # when the key is corrected (李四 94.0 ≥ 92)
-    plan = regrading.regrade_dry_run(actor=supervisor, version=wrong_key["version"], answer_text="B", reason="更正答案")
-    cascade = [(c.staff_no, c.new) for c in plan.changes if c.what == "逐级补考（X3）"]
+    run = regrading.regrade_dry_run(actor=supervisor, version=wrong_key["version"], answer_text="B", reason="更正答案")
+    cascade = [(c["staff_no"], c["new"]) for c in run.changes if c["what"] == "逐级补考（X3）"]
     assert ("1002", "撤销邀请") in cascade
-    regrading.regrade_commit(actor=supervisor, version=wrong_key["version"], answer_text="B", reason="更正答案")
+    regrading.regrade_commit(actor=supervisor, dry_run=run)
     assert not Invitation.objects.filter(sitting=one_star_sitting).exists()
     assert _result(wrong_key["theirs"]).passed is True
 
@@ -125,9 +135,9 @@ def test_regrading_is_refused_while_a_sitting_using_the_question_is_open(skills_
 ])
 def test_a_bad_correction_is_refused_and_changes_nothing(wrong_key, supervisor, arguments, code):
     with pytest.raises(DomainError) as refused:
-        regrading.regrade_commit(actor=supervisor, version=wrong_key["version"], **arguments)
+        regrading.regrade_dry_run(actor=supervisor, version=wrong_key["version"], **arguments)
     assert refused.value.code == code
-    assert not KeyCorrection.objects.exists() and not Regrade.objects.exists()
+    assert not KeyCorrection.objects.exists() and not Regrade.objects.exists() and not RegradeDryRun.objects.exists()
 
 
 def test_only_the_supervisor_regrades(wrong_key, committee):
@@ -139,13 +149,20 @@ def test_dry_run_then_commit_on_the_page(client, wrong_key, supervisor):
     client.force_login(supervisor)
     url = f"/exams/results/sittings/{wrong_key['sitting'].pk}/regrade/"
     form = {"version": wrong_key["version"].pk, "answer": "B", "reason": "标准答案印错"}
-    dry = client.post(url, {**form, "step": "dry_run"})
-    assert dry.status_code == 200 and 'data-testid="dry-run"' in dry.content.decode()
+    dry = client.post(url, {**form, "step": "dry_run"}, follow=True)
+    run = RegradeDryRun.objects.get()
+    assert dry.redirect_chain[-1][0] == f"/exams/results/sittings/{wrong_key['sitting'].pk}/dry-runs/{run.pk}/"
+    assert 'data-testid="dry-run"' in dry.content.decode() and "标准答案印错" in dry.content.decode()
     assert not KeyCorrection.objects.exists()
-    done = client.post(url, {**form, "step": "commit"})
+    # the sitting's regrading page lists the dry run, not yet committed
+    listed = client.get(url).content.decode()
+    assert 'data-testid="dry-run-row"' in listed and "未执行" in listed
+    done = client.post(f"/exams/results/sittings/{wrong_key['sitting'].pk}/dry-runs/{run.pk}/commit/")
     assert done.status_code == 302 and KeyCorrection.objects.count() == 1
+    assert Regrade.objects.get().dry_run == run
+    assert "已执行" in client.get(url).content.decode()
     refused = client.post(url, {**form, "answer": "Z", "step": "dry_run"})
-    assert refused.status_code == 400
+    assert refused.status_code == 400 and RegradeDryRun.objects.count() == 1
 
 
 def _card(page: str, stem: str) -> str:
@@ -156,7 +173,7 @@ def _card(page: str, stem: str) -> str:
 
 def test_after_a_corrected_key_the_agents_page_shows_the_key_in_force_and_the_new_score(client, wrong_key, supervisor, colleague_user):
     # given the key of the first single choice corrected from A to B
-    regrading.regrade_commit(actor=supervisor, version=wrong_key["version"], answer_text="B", reason="标准答案印错，应为 B")
+    _commit(supervisor, version=wrong_key["version"], answer_text="B", reason="标准答案印错，应为 B")
     result = _result(wrong_key["theirs"])
     # when 李四 (who answered B) opens the released result
     client.force_login(colleague_user)
@@ -173,7 +190,7 @@ def test_after_a_corrected_key_the_agents_page_shows_the_key_in_force_and_the_ne
 
 
 def test_the_supervisor_sees_the_key_in_force_on_an_attempt(client, wrong_key, supervisor):
-    regrading.regrade_commit(actor=supervisor, version=wrong_key["version"], answer_text="B", reason="标准答案印错，应为 B")
+    _commit(supervisor, version=wrong_key["version"], answer_text="B", reason="标准答案印错，应为 B")
     client.force_login(supervisor)
     result = _result(wrong_key["mine"])
     page = client.get(f"/exams/results/{result.pk}/").content.decode()
@@ -185,10 +202,47 @@ def test_the_supervisor_sees_the_key_in_force_on_an_attempt(client, wrong_key, s
 
 
 def test_a_voided_item_is_shown_as_voided_with_its_reason(client, wrong_key, supervisor, agent):
-    regrading.regrade_commit(actor=supervisor, version=wrong_key["version"], voided=True, reason="题目有歧义，作废")
+    _commit(supervisor, version=wrong_key["version"], voided=True, reason="题目有歧义，作废")
     client.force_login(agent)
     page = client.get(f"/exams/results/{_result(wrong_key['mine']).pk}/").content.decode()
     card = _card(page, wrong_key["version"].stem)
     assert "已作废" in card and "题目有歧义，作废" in card and "答案：A" not in card
     review = _card(client.get(f"/exams/attempts/{wrong_key['mine'].pk}/").content.decode(), wrong_key["version"].stem)
     assert "已作废" in review and "题目有歧义，作废" in review
+
+
+def test_a_dry_run_is_committed_once(wrong_key, supervisor):
+    run = regrading.regrade_dry_run(actor=supervisor, version=wrong_key["version"], answer_text="B", reason="标准答案印错")
+    regrading.regrade_commit(actor=supervisor, dry_run=run)
+    with pytest.raises(DomainError) as refused:
+        regrading.regrade_commit(actor=supervisor, dry_run=run)
+    assert refused.value.code == "regrade_committed"
+    assert KeyCorrection.objects.count() == 1 and Regrade.objects.count() == 1
+
+
+def test_a_dry_run_made_stale_by_a_later_grade_correction_is_refused_and_changes_nothing(wrong_key, supervisor):
+    # given a dry run of the key correction
+    run = regrading.regrade_dry_run(actor=supervisor, version=wrong_key["version"], answer_text="B", reason="标准答案印错")
+    # when a grade of the same sitting is corrected and committed in between
+    spoken = answers_of(wrong_key["mine"])[QuestionType.SPEAKING][0]
+    regrading.regrade_commit(actor=supervisor, dry_run=regrading.grade_correction_dry_run(
+        actor=supervisor, answer=spoken, score="35", reason="口试分项相加有误"))
+    scores = {r.pk: r.score for r in SittingResult.objects.all()}
+    # then committing the old dry run is refused: what it showed is no longer what would happen
+    with pytest.raises(DomainError) as refused:
+        regrading.regrade_commit(actor=supervisor, dry_run=run)
+    assert refused.value.code == "regrade_stale" and "请重新试算" in refused.value.message
+    assert not KeyCorrection.objects.exists() and {r.pk: r.score for r in SittingResult.objects.all()} == scores
+    run.refresh_from_db()
+    assert run.committed_at is None
+
+
+def test_a_second_dry_run_of_the_same_correction_is_stale_once_the_first_is_committed(client, wrong_key, supervisor):
+    first = regrading.regrade_dry_run(actor=supervisor, version=wrong_key["version"], answer_text="B", reason="标准答案印错")
+    second = regrading.regrade_dry_run(actor=supervisor, version=wrong_key["version"], answer_text="B", reason="同一更正")
+    regrading.regrade_commit(actor=supervisor, dry_run=first)
+    client.force_login(supervisor)
+    refused = client.post(f"/exams/results/sittings/{wrong_key['sitting'].pk}/dry-runs/{second.pk}/commit/")
+    body = refused.content.decode()
+    assert refused.status_code == 400 and 'data-testid="refusal"' in body and "本次试算已失效" in body
+    assert KeyCorrection.objects.count() == 1 and Regrade.objects.count() == 1

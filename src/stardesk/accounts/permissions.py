@@ -50,6 +50,8 @@ PERMISSIONS: dict[str, set[str]] = {
     # Grading and results (X2, X3, X6, J1–J3): supervisor and committee grade, the supervisor releases, regrades and confirms J3.
     "exams.grade": {Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
     "exams.results": {Role.SUPERVISOR, Role.ADMIN},
+    # A grade corrected after the release, with a reason, through a regrade's dry run and commit: examiners and the supervisor.
+    "exams.grade_correct": {Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
     "exams.june_decide": {Role.SUPERVISOR, Role.ADMIN},
     # The yearly star cycle (Y, E, Q): the supervisor runs it, leaders check their team, agents apply for themselves.
     "cycle.view": {Role.LEADER, Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},

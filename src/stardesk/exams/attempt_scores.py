@@ -200,11 +200,13 @@ def _figures(score: AttemptScore, sitting: Sitting, policy: YearlyPolicy | None)
 
 
 def score_attempts(attempts: list[Attempt], *, policy: YearlyPolicy | None = None,
-                   proposed: dict[int, KeyInForce] | None = None) -> dict[int, AttemptScore]:
+                   proposed: dict[int, KeyInForce] | None = None,
+                   proposed_grades: dict[int, Decimal] | None = None) -> dict[int, AttemptScore]:
     """The scores of submitted attempts of ONE sitting (attempts still running are left out).
 
     ``policy`` is the sitting year's policy (required for a qualification exam,
-    X2); ``proposed`` replaces the key of some versions (a regrade's dry run).
+    X2); ``proposed`` replaces the key of some versions and ``proposed_grades``
+    the latest grade of some answers, by answer id (a regrade's dry run).
     """
     attempts = [a for a in attempts if a.status == AttemptStatus.SUBMITTED]
     if not attempts:
@@ -219,6 +221,8 @@ def score_attempts(attempts: list[Attempt], *, policy: YearlyPolicy | None = Non
     )
     keys = keys_in_force({a.item.version_id for a in answers}, proposed)
     grades = latest_grades({"answer__attempt__in": [a.pk for a in attempts]})
+    for answer_id, value in (proposed_grades or {}).items():
+        grades[answer_id] = Grade(answer_id=answer_id, score=value)  # not saved: the grade a correction would record
     scores = {a.pk: AttemptScore(a.pk, a.person_id, a.sitting_id) for a in attempts}
     for answer in answers:
         entry = item_score(answer, keys.get(answer.item.version_id), grades.get(answer.pk))

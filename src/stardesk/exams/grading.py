@@ -52,7 +52,7 @@ def _decimal(value, field: str, label: str) -> Decimal:
     return number
 
 
-def _in_range(value, field: str, label: str, top: Decimal) -> Decimal:
+def checked_score(value, field: str, label: str, top: Decimal) -> Decimal:
     number = _decimal(value, field, label)
     if number < 0 or number > top:
         raise DomainError("grade_invalid", details=[{"field": field, "message": _("%(l)s须在 0 到 %(t)s 之间") % {"l": label, "t": top}}])
@@ -118,7 +118,7 @@ def grade_record(*, actor, answer: Answer, score, comment: str = "") -> Grade:
     """An examiner's score for one answer: 0 to the item's marks, at most one decimal. Append-only."""
     answer = _locked_answer(actor, answer)
     marks = answer.item.marks
-    value = _in_range(score, "score", _("得分"), marks)
+    value = checked_score(score, "score", _("得分"), marks)
     return _record(actor=actor, answer=answer, score=value, comment=_comment(comment), parts={}, action="grade.record")
 
 
@@ -158,7 +158,7 @@ def skills_score_record(*, actor, answer: Answer, kind: str, comment: str = "", 
             raw = given.get(part.key)
             if raw in (None, ""):
                 raise DomainError("grade_invalid", details=[{"field": part.key, "message": _("请填写「%(l)s」的得分") % {"l": part.label}}])
-            checked[part.key] = _in_range(raw, part.key, part.label, part.full)
+            checked[part.key] = checked_score(raw, part.key, part.label, part.full)
         scored = language_score(rubric=chosen, values=checked, marks=marks)
         parts = {**scored.as_parts(), "summary": scored.describe(marks)}
         return _record(actor=actor, answer=answer, score=scored.score, comment=comment, parts=parts, action="grade.skills")

@@ -23,6 +23,19 @@ class GradeForm(forms.Form):
             self.fields["score"].help_text = _("0–%(m)s 分，最多一位小数") % {"m": marks}
 
 
+class CorrectionForm(GradeForm):
+    """A grade corrected after the release: the new score and the reason (required); it goes through a regrade's dry run."""
+
+    kind = "correct"
+    reason = forms.CharField(label=_("更正原因"), max_length=1000, widget=forms.Textarea(attrs={**TEXT, "rows": 2}),
+                             help_text=_("必填，记入重新评分记录和审计日志"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["comment"]
+        self.fields["score"].label = _("更正后的得分")
+
+
 class TypingForm(forms.Form):
     kind = "typing"
     characters = forms.IntegerField(label=_("录入字数"), min_value=0, widget=forms.NumberInput(attrs=NUMBER))

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from stardesk.accounts import permissions
 from stardesk.core.errors import DomainError, Forbidden, NotFound
-from stardesk.exams import grading, grading_queue
-from stardesk.exams.grading_forms import AnonymityForm, GradeForm, LanguageForm, TypingForm
+from stardesk.exams import grading, grading_queue, regrading
+from stardesk.exams.grading_forms import AnonymityForm, CorrectionForm, GradeForm, LanguageForm, TypingForm
 from stardesk.exams.models import Answer, QuestionType
 from stardesk.exams.services import can_manage
 
@@ -62,6 +62,10 @@ def _forms_for(item, posted=None, sitting=None, target_speed=None):
     else:
         bound = None
     forms = {}
+    if item.released:
+        # After the release a grade changes only through a regrade: the correction form (score and reason).
+        forms["correct"] = bound if bound is not None and bound.kind == "correct" else CorrectionForm(prefix=prefix, marks=item.marks)
+        return forms
     forms["plain"] = bound if bound is not None and bound.kind == "plain" else GradeForm(prefix=prefix, marks=item.marks)
     if item.qtype == QuestionType.TYPING:
         answer = item.answer
@@ -83,6 +87,8 @@ def _bind(request, item):
     """The form of the kind posted for ``item``, bound to the request."""
     kind = request.POST.get("kind", "plain")
     prefix = f"a{item.answer.pk}"
+    if item.released:
+        return CorrectionForm(request.POST, prefix=prefix, marks=item.marks)
     if kind == "typing" and item.qtype == QuestionType.TYPING:
         return TypingForm(request.POST, prefix=prefix)
     if kind == "language" and item.qtype == QuestionType.SPEAKING:
@@ -90,21 +96,24 @@ def _bind(request, item):
     return GradeForm(request.POST, prefix=prefix, marks=item.marks)
 
 
-def _save(request, item, form) -> bool:
-    """Call the service for a valid form; a refusal lands on the form's fields. True when saved."""
+def _save(request, item, form):
+    """Call the service for a valid form; a refusal lands on the form's fields.
+
+    Returns what was saved (a Grade, or a grade correction's RegradeDryRun), None when refused."""
     if not form.is_valid():
-        return False
+        return None
     data = form.cleaned_data
     try:
+        if form.kind == "correct":
+            return regrading.grade_correction_dry_run(actor=request.user, answer=item.answer, score=data["score"], reason=data["reason"])
         if form.kind == "typing":
-            grading.skills_score_record(actor=request.user, answer=item.answer, kind="typing", comment=data.get("comment", ""),
-                                        characters=data["characters"], errors=data["errors"], keystrokes=data.get("keystrokes"),
-                                        seconds=data["seconds"], target_speed=data["target_speed"])
-        elif form.kind == "language":
-            grading.skills_score_record(actor=request.user, answer=item.answer, kind="language", comment=data.get("comment", ""),
-                                        rubric=data["rubric"], values=form.values())
-        else:
-            grading.grade_record(actor=request.user, answer=item.answer, score=data["score"], comment=data.get("comment", ""))
+            return grading.skills_score_record(actor=request.user, answer=item.answer, kind="typing", comment=data.get("comment", ""),
+                                               characters=data["characters"], errors=data["errors"], keystrokes=data.get("keystrokes"),
+                                               seconds=data["seconds"], target_speed=data["target_speed"])
+        if form.kind == "language":
+            return grading.skills_score_record(actor=request.user, answer=item.answer, kind="language", comment=data.get("comment", ""),
+                                               rubric=data["rubric"], values=form.values())
+        return grading.grade_record(actor=request.user, answer=item.answer, score=data["score"], comment=data.get("comment", ""))
     except DomainError as error:
         if isinstance(error, (Forbidden, NotFound)):
             raise
@@ -118,8 +127,7 @@ def _save(request, item, form) -> bool:
                 placed = True
         if not placed:
             form.add_error(None, error.message)
-        return False
-    return True
+        return None
 
 
 def _grading_page(request, sitting, items, template, context, back):
@@ -136,7 +144,11 @@ def _grading_page(request, sitting, items, template, context, back):
         if item is None:
             raise Http404
         form = _bind(request, item)
-        if _save(request, item, form):
+        saved = _save(request, item, form)
+        if saved is not None and form.kind == "correct":
+            messages.info(request, _("已试算 %(who)s 的评分更正：请核对以下变化后确认执行。") % {"who": item.shown_name})
+            return redirect("exams:results_dry_run", sitting.pk, saved.pk)
+        if saved is not None:
             messages.success(request, _("已保存 %(who)s 的评分。") % {"who": item.shown_name})
             return redirect(f"{back}#answer-{answer_pk}")
         posted = (answer_pk, form)

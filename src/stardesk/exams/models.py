@@ -49,8 +49,11 @@ Attempts
 Grading and results (the grading part of the exams builds on these)
 - ``Grade``: an append-only record of an examiner's score for one answer (who,
   when, score, comment); the latest one counts.
-- ``Regrade``: a regrading run after a key correction: the dry run's list of
-  downstream changes, then its commit.
+- ``RegradeDryRun``: a regrading's dry run, kept (who, when, the proposal: a
+  corrected key or voided version, or a grade corrected after the release; every
+  downstream change); a commit is based on one and refused once it is stale.
+- ``Regrade``: a committed regrading of one sitting with its changes, the dry
+  run it was based on, and the key correction or the corrected grade.
 - ``SittingResult``: the result of one person in one sitting: knowledge and
   skills part scores, the exam score (X2), passed or not, online or entered
   from the 考试成绩 sheet, when it was released (X6), and the policy version (P2).
@@ -647,6 +650,53 @@ class RegradeStatus(models.TextChoices):
     COMMITTED = "committed", _("已执行")
 
 
+class RegradeKind(models.TextChoices):
+    KEY = "key", _("更正答案")
+    GRADE = "grade", _("更正评分")
+
+
+class RegradeDryRun(models.Model):
+    """A regrading's dry run, kept: who ran it and when, what it proposed, every change it found.
+
+    The proposal is a corrected key or a voided version (KEY), or an examiner's
+    corrected grade of one answer after the release (GRADE). A commit is based
+    on one dry run and is refused when the data it looked at (``fingerprint``)
+    have changed since.
+    """
+
+    hotline = models.ForeignKey("people.Hotline", verbose_name=_("热线"), on_delete=models.PROTECT, related_name="regrade_dry_runs")
+    kind = models.CharField(_("类型"), max_length=10, choices=RegradeKind.choices)
+    version = models.ForeignKey(
+        QuestionVersion, verbose_name=_("试题版本"), on_delete=models.PROTECT, null=True, blank=True, related_name="regrade_dry_runs"
+    )
+    key_answer = models.JSONField(_("更正后的答案"), null=True, blank=True)
+    voided = models.BooleanField(_("作废该题"), default=False)
+    answer = models.ForeignKey(
+        "Answer", verbose_name=_("作答"), on_delete=models.PROTECT, null=True, blank=True, related_name="regrade_dry_runs"
+    )
+    score = models.DecimalField(_("更正后的得分"), null=True, blank=True, **ITEM_SCORE)
+    subject = models.CharField(_("内容"), max_length=300)
+    reason = models.TextField(_("原因"))
+    changes = models.JSONField(_("变更"), default=list, blank=True)
+    summary = models.JSONField(_("摘要"), default=dict, blank=True)  # {"sittings", "answers", "people"}
+    fingerprint = models.CharField(_("数据指纹"), max_length=64)
+    sittings = models.ManyToManyField("Sitting", verbose_name=_("涉及场次"), related_name="regrade_dry_runs")
+    run_at = models.DateTimeField(_("试算时间"), default=timezone.now)
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("试算人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    run_by_name = models.CharField(_("试算人"), max_length=150, blank=True)
+    committed_at = models.DateTimeField(_("执行时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("重新评分试算")
+        verbose_name_plural = _("重新评分试算")
+        ordering = ["-run_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.subject}（{_('试算')}）"
+
+
 class Regrade(models.Model):
     """A regrading of a sitting after a key correction: the dry run's changes, then the commit."""
 
@@ -666,6 +716,11 @@ class Regrade(models.Model):
     committed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("执行人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    dry_run = models.ForeignKey(
+        RegradeDryRun, verbose_name=_("依据的试算"), on_delete=models.PROTECT, null=True, blank=True, related_name="regrades"
+    )
+    # A corrected grade (RegradeKind.GRADE): the grade the commit recorded.
+    grade = models.ForeignKey(Grade, verbose_name=_("更正后的评分"), on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("重新评分")
@@ -674,6 +729,13 @@ class Regrade(models.Model):
 
     def __str__(self):
         return f"{self.sitting} 重新评分"
+
+    @property
+    def subject(self) -> str:
+        """What was regraded: the dry run's words, or the corrected version (a regrade logged before dry runs were kept)."""
+        if self.dry_run_id is not None:
+            return self.dry_run.subject
+        return str(self.correction.version) if self.correction_id is not None else ""
 
 
 class ResultSource(models.TextChoices):

@@ -1,43 +1,66 @@
-"""Regrading after a corrected key or a voided question: a dry run of every downstream change, then the commit.
+"""Regrading after a corrected key, a voided question or a grade corrected after the release: a dry run of every
+downstream change, kept, then the commit based on it.
 
-A frozen version keeps what the agents saw; the correction is a KeyCorrection
-that grading reads from then on (attempt_scores). The dry run computes every
-sitting that used the version with the proposed key and lists what would
-change, writing nothing:
+What a regrade proposes:
+- a key correction (RegradeKind.KEY): a frozen version keeps what the agents
+  saw; the correction is a KeyCorrection that grading reads from then on
+  (attempt_scores), in every sitting that used the version;
+- a grade correction (RegradeKind.GRADE): once results are released (X6) the
+  grading forms are closed; an examiner or the supervisor corrects a grade
+  (e.g. a wrongly added-up spoken score) with a reason, and the commit records
+  a new Grade (grades are append-only; the latest counts).
+
+The dry run computes every sitting concerned with the proposal and lists what
+would change, and keeps that as a RegradeDryRun (who, when, the proposal, the
+changes, a summary and a fingerprint of the data it looked at); nothing else
+is written:
 - each candidate's knowledge, skills and exam score, and pass/fail (X2);
 - for a released June sitting, the June ranking of that year: ranks (J1/E7),
   coefficients (J2) and J3 adjustments of everyone whose line changes;
 - cascade offers (X3): an offer that a new pass makes unwarranted is
   withdrawn (when not yet started), a new fail may now be offered the level below.
-The commit recomputes all of it (never trusting an old dry run), records the
-correction, updates the objective scores, the released results and a stored
-June ranking, withdraws the unstarted offers, and logs one Regrade per sitting
-with its changes, plus the audit trail.
+The commit names its dry run, recomputes all of it and refuses when the data
+have changed since (the fingerprint differs: a stale dry run), so what is
+committed is what was shown. It records the correction (or the grade), updates
+the objective scores, the released results and a stored June ranking,
+withdraws the unstarted offers, and logs one Regrade per sitting with its
+changes and its dry run, plus the audit trail.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stardesk.accounts import permissions
 from stardesk.audit import services as audit
-from stardesk.core.errors import DomainError
+from stardesk.core.errors import DomainError, Forbidden, NotFound
 from stardesk.exams import marking, result_actions  # noqa: F401  (audit labels)
 from stardesk.exams import services as exam_services
-from stardesk.exams.attempt_scores import LEVEL_KINDS, KeyInForce, keys_in_force
+from stardesk.exams.grading import checked_score
+from stardesk.exams.attempt_scores import LEVEL_KINDS, KeyInForce, keys_in_force, latest_grades
 from stardesk.exams.june_ranking import plan_ranking, recompute_if_stored
 from stardesk.exams.models import (
+    MANUAL_TYPES,
     OBJECTIVE_TYPES,
     Answer,
     Attempt,
+    AttemptStatus,
+    Grade,
     Invitation,
+    JuneRanking,
     KeyCorrection,
     QuestionType,
     QuestionVersion,
     Regrade,
+    RegradeDryRun,
+    RegradeKind,
     RegradeStatus,
     Sitting,
     SittingKind,
@@ -49,8 +72,11 @@ from stardesk.exams.results import SittingComputation, compute_sitting, store_re
 from stardesk.policy.exams import exam_level, next_sitting
 from stardesk.policy.facts import ExamResult
 from stardesk.policy.reasons import level as level_text
+from stardesk.policy.reasons import num
 
 MAX_REASON = 1000
+# Who may commit (and run) each kind of regrade.
+PERMISSION = {RegradeKind.KEY: "exams.results", RegradeKind.GRADE: "exams.grade_correct"}
 
 
 @dataclass
@@ -80,10 +106,29 @@ class SittingPlan:
 
 
 @dataclass
+class Proposal:
+    """What a regrade would change: the key of a version (KEY) or the grade of one answer (GRADE)."""
+
+    kind: str
+    version: QuestionVersion | None = None
+    key: KeyInForce | None = None
+    answer: Answer | None = None
+    score: Decimal | None = None
+    previous: Grade | None = None  # the grade in force before a grade correction
+
+    @property
+    def keys(self) -> dict[int, KeyInForce] | None:
+        return {self.version.pk: self.key} if self.kind == RegradeKind.KEY else None
+
+    @property
+    def grades(self) -> dict[int, Decimal] | None:
+        return {self.answer.pk: self.score} if self.kind == RegradeKind.GRADE else None
+
+
+@dataclass
 class RegradePlan:
-    version: QuestionVersion
-    key: KeyInForce
-    key_text: str
+    proposal: Proposal
+    subject: str
     reason: str
     sittings: list[SittingPlan]
     june_changes: list[Change] = field(default_factory=list)
@@ -97,6 +142,11 @@ class RegradePlan:
     @property
     def people_changed(self) -> int:
         return len({(c.sitting, c.staff_no) for plan in self.sittings for c in plan.changes})
+
+    @property
+    def summary(self) -> dict:
+        return {"sittings": len(self.sittings), "answers": self.answers_rescored, "people": self.people_changed,
+                "changes": len(self.changes)}
 
 
 def _text(value) -> str:
@@ -113,7 +163,7 @@ def parse_key(version: QuestionVersion, answer_text_value: str, voided: bool) ->
     if voided:
         return KeyInForce(None, True)
     if qtype not in OBJECTIVE_TYPES:
-        raise DomainError("regrade_invalid", _("简答、打字、口试题由阅卷人评分，不能更正答案；可作废该题。"))
+        raise DomainError("regrade_invalid", _("简答、打字、口试题由阅卷人评分，不能更正答案；可作废该题，或在阅卷页面更正评分。"))
     problems = ContentProblems()
     text = (answer_text_value or "").strip()
     if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
@@ -127,14 +177,12 @@ def parse_key(version: QuestionVersion, answer_text_value: str, voided: bool) ->
     return KeyInForce(answer, False)
 
 
-def _check(actor, version: QuestionVersion, reason: str) -> str:
-    permissions.require(actor, "exams.results")
-    permissions.require_hotline(actor, version.question.hotline)
+def _reason(reason: str, code: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("regrade_invalid", details=[{"field": "reason", "message": _("请填写更正原因")}])
+        raise DomainError(code, details=[{"field": "reason", "message": _("请填写更正原因")}])
     if len(reason) > MAX_REASON:
-        raise DomainError("regrade_invalid", details=[{"field": "reason", "message": _("更正原因最多 %(n)s 字") % {"n": MAX_REASON}}])
+        raise DomainError(code, details=[{"field": "reason", "message": _("更正原因最多 %(n)s 字") % {"n": MAX_REASON}}])
     return reason
 
 
@@ -154,10 +202,10 @@ def _figures(result: SittingResult | None, score) -> dict:
 FIGURE_LABELS = {"knowledge": "知识得分", "skills": "技能得分", "score": "成绩", "passed": "是否合格"}
 
 
-def _plan_sitting(sitting: Sitting, version: QuestionVersion, key: KeyInForce) -> SittingPlan:
+def _plan_sitting(sitting: Sitting, proposal: Proposal) -> SittingPlan:
     released = sitting.status == SittingStatus.RELEASED
     before_computation = None if released else compute_sitting(sitting)
-    after = compute_sitting(sitting, proposed={version.pk: key})
+    after = compute_sitting(sitting, proposed=proposal.keys, proposed_grades=proposal.grades)
     stored = {r.attempt_id: r for r in SittingResult.objects.filter(sitting=sitting, attempt__isnull=False)} if released else {}
     people = {a.pk: a.person for a in Attempt.objects.filter(sitting=sitting).select_related("person")}
     plan = SittingPlan(sitting, {}, after)
@@ -235,25 +283,121 @@ def _adjustment(line) -> str:
     return describe_treatment(fields["treatment"], fields["level_before"], fields["level_after"], fields["change_on"])
 
 
-def _plan(version: QuestionVersion, key: KeyInForce, reason: str) -> RegradePlan:
+def _key_plan(proposal: Proposal, reason: str) -> RegradePlan:
+    version, key = proposal.version, proposal.key
     sittings = list(sittings_using(version))
     if any(s.status == SittingStatus.OPEN for s in sittings):
         raise DomainError("regrade_sitting_open")
     current = keys_in_force([version.pk]).get(version.pk) or KeyInForce(version.answer)
     if current.voided == key.voided and (key.voided or current.answer == key.answer):
         raise DomainError("regrade_unchanged")
-    plans = [_plan_sitting(s, version, key) for s in sittings if s.status in (SittingStatus.CLOSED, SittingStatus.RELEASED)]
+    plans = [_plan_sitting(s, proposal) for s in sittings if s.status in (SittingStatus.CLOSED, SittingStatus.RELEASED)]
     june_changes, years = _june_changes(plans)
-    shown = _("作废") if key.voided else answer_text(version.question.qtype, key.answer)
+    if key.voided:
+        subject = _("%(q)s：作废") % {"q": version}
+    else:
+        subject = _("%(q)s：答案更正为「%(k)s」") % {"q": version, "k": answer_text(version.question.qtype, key.answer)}
     rescored = Answer.objects.filter(item__version=version, attempt__sitting__in=[p.sitting for p in plans]).count()
-    return RegradePlan(version, key, shown, reason, plans, june_changes, years, rescored)
+    return RegradePlan(proposal, subject, reason, plans, june_changes, years, rescored)
 
 
-def regrade_dry_run(*, actor, version: QuestionVersion, answer_text: str = "", voided: bool = False, reason: str = "") -> RegradePlan:
-    """Every change a corrected key (or voiding) of ``version`` would make; writes nothing."""
-    reason = _check(actor, version, reason)
+def _grade_plan(proposal: Proposal, reason: str) -> RegradePlan:
+    """A grade corrected after the release: the answer's sitting (and its June ranking) with the new grade."""
+    answer = proposal.answer
+    sitting = answer.attempt.sitting
+    version = answer.item.version
+    if answer.attempt.status != AttemptStatus.SUBMITTED:
+        raise DomainError("grade_not_submitted")
+    if version.question.qtype not in MANUAL_TYPES:
+        raise DomainError("grade_not_manual")
+    if sitting.status != SittingStatus.RELEASED:
+        raise DomainError("grade_correction_not_released")
+    key = keys_in_force([version.pk]).get(version.pk)
+    if key is not None and key.voided:
+        raise DomainError("grade_voided")
+    proposal.previous = latest_grades({"answer": answer}).get(answer.pk)
+    if proposal.previous is not None and proposal.previous.score == proposal.score:
+        raise DomainError("grade_correction_unchanged")
+    plans = [_plan_sitting(sitting, proposal)]
+    june_changes, years = _june_changes(plans)
+    person = answer.attempt.person
+    subject = _("%(s)s · %(p)s · %(q)s：评分由 %(a)s 分更正为 %(b)s 分") % {
+        "s": sitting.name, "p": f"{person.staff_no} {person.name}", "q": f"{version.question.number} {version.question.get_qtype_display()}",
+        "a": num(proposal.previous.score) if proposal.previous is not None else "—", "b": num(proposal.score)}
+    return RegradePlan(proposal, subject, reason, plans, june_changes, years, 1)
+
+
+def _plan(proposal: Proposal, reason: str) -> RegradePlan:
+    return _key_plan(proposal, reason) if proposal.kind == RegradeKind.KEY else _grade_plan(proposal, reason)
+
+
+def _fingerprint(plan: RegradePlan) -> str:
+    """What the plan was computed from and what it found: a commit on a dry run whose fingerprint differs is stale."""
+    sittings = [p.sitting for p in plan.sittings]
+    versions = Answer.objects.filter(attempt__sitting__in=sittings).values("item__version_id")
+    data = {
+        "proposal": [plan.proposal.kind, plan.proposal.version.pk if plan.proposal.version else None,
+                     plan.proposal.answer.pk if plan.proposal.answer else None],
+        "corrections": KeyCorrection.objects.filter(version_id__in=versions).aggregate(last=Max("pk"))["last"],
+        "grades": Grade.objects.filter(answer__attempt__sitting__in=sittings).aggregate(last=Max("pk"))["last"],
+        "sittings": sorted([p.sitting.pk, p.sitting.status, p.after.policy_version, len(p.after.scores)] for p in plan.sittings),
+        "results": sorted([r.pk, str(r.score), r.passed, r.computed_at.isoformat(), r.released_at is not None]
+                          for r in SittingResult.objects.filter(sitting__in=sittings)),
+        "offers": sorted(Invitation.objects.filter(offered_after__sitting__in=sittings).values_list("pk", flat=True)),
+        "june": sorted([str(r.pk), r.computed_at.isoformat()] for r in JuneRanking.objects.filter(
+            hotline_id__in=[h for h, _y in plan.june_years], year__in=[y for _h, y in plan.june_years])),
+        "changes": sorted(json.dumps(c.as_dict(), ensure_ascii=False, sort_keys=True) for c in plan.changes),
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _user(actor):
+    return actor if actor is not None and actor.pk else None
+
+
+def _keep(actor, plan: RegradePlan, hotline) -> RegradeDryRun:
+    """The dry run, kept with its changes and fingerprint; audited."""
+    proposal = plan.proposal
+    run = RegradeDryRun.objects.create(
+        hotline=hotline, kind=proposal.kind, version=proposal.version,
+        key_answer=proposal.key.answer if proposal.key is not None else None,
+        voided=bool(proposal.key is not None and proposal.key.voided), answer=proposal.answer, score=proposal.score,
+        subject=plan.subject[:300], reason=plan.reason, changes=[c.as_dict() for c in plan.changes], summary=plan.summary,
+        fingerprint=_fingerprint(plan), run_by=_user(actor), run_by_name=str(actor) if actor is not None else "系统",
+    )
+    run.sittings.set([p.sitting for p in plan.sittings])
+    audit.record(actor=actor, action="regrade.dry_run", target=run, hotline=hotline,
+                 changes={"changes": [None, len(run.changes)], "people": [None, plan.people_changed]},
+                 note=_("%(s)s；原因：%(r)s") % {"s": plan.subject, "r": plan.reason})
+    run.plan = plan
+    return run
+
+
+@transaction.atomic
+def regrade_dry_run(*, actor, version: QuestionVersion, answer_text: str = "", voided: bool = False, reason: str = "") -> RegradeDryRun:
+    """Every change a corrected key (or voiding) of ``version`` would make, kept as a dry run; nothing else is written."""
+    permissions.require(actor, PERMISSION[RegradeKind.KEY])
     version = QuestionVersion.objects.select_related("question", "question__hotline").get(pk=version.pk)
-    return _plan(version, parse_key(version, answer_text, voided), reason)
+    permissions.require_hotline(actor, version.question.hotline)
+    reason = _reason(reason, "regrade_invalid")
+    proposal = Proposal(RegradeKind.KEY, version=version, key=parse_key(version, answer_text, voided))
+    return _keep(actor, _plan(proposal, reason), version.question.hotline)
+
+
+def _answer(pk: int) -> Answer:
+    return Answer.objects.select_related("attempt__sitting__hotline", "attempt__person", "item__version__question").get(pk=pk)
+
+
+@transaction.atomic
+def grade_correction_dry_run(*, actor, answer: Answer, score, reason: str = "") -> RegradeDryRun:
+    """Every change a corrected grade of ``answer`` (after the release) would make, kept as a dry run."""
+    permissions.require(actor, PERMISSION[RegradeKind.GRADE])
+    answer = _answer(answer.pk)
+    permissions.require_hotline(actor, answer.attempt.sitting.hotline)
+    value = checked_score(score, "score", _("得分"), answer.item.marks)
+    reason = _reason(reason, "grade_invalid")
+    proposal = Proposal(RegradeKind.GRADE, answer=answer, score=value)
+    return _keep(actor, _plan(proposal, reason), answer.attempt.sitting.hotline)
 
 
 def _rescore_objective(version: QuestionVersion, key: KeyInForce, sittings: list[Sitting]) -> None:
@@ -277,22 +421,59 @@ def _rescore_objective(version: QuestionVersion, key: KeyInForce, sittings: list
     Attempt.objects.bulk_update(attempts, ["auto_score"], batch_size=1000)
 
 
+def _locked_proposal(run: RegradeDryRun) -> Proposal:
+    """The dry run's proposal, its rows locked so nothing moves while it is applied (no grade, close, release or regrade)."""
+    if run.kind == RegradeKind.KEY:
+        version = QuestionVersion.objects.select_for_update(of=("self",)).select_related("question", "question__hotline").get(pk=run.version_id)
+        list(Sitting.objects.select_for_update().filter(pk__in=sittings_using(version).values("pk")))
+        return Proposal(RegradeKind.KEY, version=version, key=KeyInForce(run.key_answer, run.voided))
+    answers = Answer.objects.filter(pk=run.answer_id)
+    list(Attempt.objects.select_for_update().filter(pk__in=answers.values("attempt_id")))
+    list(Sitting.objects.select_for_update().filter(pk__in=answers.values("attempt__sitting_id")))
+    return Proposal(RegradeKind.GRADE, answer=_answer(run.answer_id), score=run.score)
+
+
+def _record(actor, plan: RegradePlan, now) -> tuple[dict, KeyCorrection | None, Grade | None]:
+    """Record the correction itself: the KeyCorrection (objective scores follow), or the new Grade. Returns the audit figures."""
+    proposal = plan.proposal
+    if proposal.kind == RegradeKind.KEY:
+        version, key = proposal.version, proposal.key
+        key_before = answer_text_of(version)
+        correction = KeyCorrection.objects.create(version=version, answer=key.answer, voided=key.voided, reason=plan.reason,
+                                                  corrected_at=now, corrected_by=_user(actor),
+                                                  corrected_by_name=str(actor) if actor is not None else "系统")
+        _rescore_objective(version, key, [p.sitting for p in plan.sittings])
+        shown = _("作废") if key.voided else answer_text(version.question.qtype, key.answer)
+        return {"key": [key_before, shown]}, correction, None
+    previous = proposal.previous
+    before = num(previous.score) if previous is not None else None
+    summary = _("更正评分：原 %(a)s 分，更正为 %(b)s 分；原因：%(r)s") % {"a": before or "—", "b": num(proposal.score), "r": plan.reason}
+    grade = Grade.objects.create(answer=proposal.answer, score=proposal.score, comment=previous.comment if previous else "",
+                                 parts={"kind": "correction", "previous": before, "reason": plan.reason, "summary": summary},
+                                 graded_at=now, grader=_user(actor), grader_name=str(actor) if actor is not None else "系统")
+    audit.record(actor=actor, action="grade.correct", target=grade, hotline=proposal.answer.attempt.sitting.hotline,
+                 changes={"score": [before, num(proposal.score)]}, note=summary)
+    return {"score": [before, num(proposal.score)]}, None, grade
+
+
 @transaction.atomic
-def regrade_commit(*, actor, version: QuestionVersion, answer_text: str = "", voided: bool = False, reason: str = "") -> list[Regrade]:
-    """Apply the correction: recompute, record it, update results and the June ranking, log every change."""
-    reason = _check(actor, version, reason)
-    version = QuestionVersion.objects.select_for_update(of=("self",)).select_related("question", "question__hotline").get(pk=version.pk)
-    key = parse_key(version, answer_text, voided)
-    # The sittings stay as they are while the correction is applied (no close, release or second regrade in between).
-    list(Sitting.objects.select_for_update().filter(pk__in=sittings_using(version).values("pk")))
-    plan = _plan(version, key, reason)
+def regrade_commit(*, actor, dry_run: RegradeDryRun) -> list[Regrade]:
+    """Apply what ``dry_run`` showed: refused when it was committed already or is stale (the data changed since)."""
+    permissions.require(actor, PERMISSION[RegradeKind(dry_run.kind)])
+    run = RegradeDryRun.objects.select_for_update().select_related("hotline").get(pk=dry_run.pk)
+    permissions.require_hotline(actor, run.hotline)
+    if run.committed_at is not None:
+        raise DomainError("regrade_committed")
+    proposal = _locked_proposal(run)
+    try:
+        plan = _plan(proposal, run.reason)
+    except DomainError as error:
+        # The proposal no longer applies (e.g. the same key was corrected since): the dry run is stale.
+        raise DomainError("regrade_stale", details=[str(error.message)]) from None
+    if _fingerprint(plan) != run.fingerprint:
+        raise DomainError("regrade_stale")
     now = timezone.now()
-    key_before = answer_text_of(version)
-    correction = KeyCorrection.objects.create(version=version, answer=key.answer, voided=key.voided, reason=reason, corrected_at=now,
-                                              corrected_by=actor if actor is not None and actor.pk else None,
-                                              corrected_by_name=str(actor) if actor is not None else "系统")
-    sittings = [p.sitting for p in plan.sittings]
-    _rescore_objective(version, key, sittings)
+    figures, correction, grade = _record(actor, plan, now)
     regrades = []
     entries = []
     for sitting_plan in plan.sittings:
@@ -304,24 +485,25 @@ def regrade_commit(*, actor, version: QuestionVersion, answer_text: str = "", vo
                 if before.get(result.attempt_id) != result.score:
                     entries.append(audit.entry_for(actor=actor, action="result.regrade", target=result, hotline=sitting.hotline,
                                                    changes={"score": [str(before.get(result.attempt_id)), str(result.score)]},
-                                                   note=str(_("答案更正：%(q)s") % {"q": version})))
+                                                   note=plan.subject))
         for invitation in sitting_plan.withdraw:
             exam_services.invite_withdraw(actor=actor, invitation=invitation)
         changes = [c.as_dict() for c in sitting_plan.changes]
         if sitting.kind == SittingKind.JUNE:
             changes += [c.as_dict() for c in plan.june_changes if c.sitting.startswith(str(sitting.year))]
         regrade = Regrade.objects.create(
-            sitting=sitting, correction=correction, status=RegradeStatus.COMMITTED, changes=changes, reason=reason, created_at=now,
-            created_by=actor if actor is not None and actor.pk else None, committed_at=now,
-            committed_by=actor if actor is not None and actor.pk else None,
+            sitting=sitting, correction=correction, grade=grade, dry_run=run, status=RegradeStatus.COMMITTED, changes=changes,
+            reason=plan.reason, created_at=run.run_at, created_by=run.run_by, committed_at=now, committed_by=_user(actor),
         )
         regrades.append(regrade)
         audit.record(actor=actor, action="regrade.commit", target=regrade, hotline=sitting.hotline,
-                     changes={"key": [key_before, plan.key_text], "changes": [None, len(changes)]},
-                     note=_("%(q)s：%(r)s；%(n)s 处变化") % {"q": version, "r": reason, "n": len(changes)})
+                     changes={**figures, "changes": [None, len(changes)]},
+                     note=_("%(q)s：%(r)s；%(n)s 处变化（试算 #%(d)s）") % {"q": plan.subject, "r": plan.reason, "n": len(changes), "d": run.pk})
     audit.record_many(entries)
     for (_hotline_id, year), hotline in sorted(plan.june_years.items(), key=lambda kv: kv[0]):
         recompute_if_stored(actor=actor, hotline=hotline, year=year)
+    run.committed_at = now
+    run.save(update_fields=["committed_at"])
     return regrades
 
 
@@ -334,4 +516,29 @@ def answer_text_of(version: QuestionVersion) -> str:
 
 
 def regrades_of(sitting: Sitting):
-    return Regrade.objects.filter(sitting=sitting).select_related("correction", "correction__version__question").order_by("-created_at", "-pk")
+    return (Regrade.objects.filter(sitting=sitting)
+            .select_related("correction", "correction__version__question", "dry_run", "grade", "committed_by")
+            .order_by("-created_at", "-pk"))
+
+
+def dry_runs_of(sitting: Sitting):
+    """The sitting's kept dry runs, newest first."""
+    return RegradeDryRun.objects.filter(sittings=sitting).order_by("-run_at", "-pk")
+
+
+def dry_run_for(user, sitting: Sitting, pk: int) -> RegradeDryRun:
+    """A dry run that concerns ``sitting`` (already checked as readable by ``user``)."""
+    run = dry_runs_of(sitting).filter(pk=pk).first()
+    if run is None:
+        raise NotFound()
+    return run
+
+
+def can_commit(user, run: RegradeDryRun) -> bool:
+    if run.committed_at is not None or not permissions.has(user, PERMISSION[RegradeKind(run.kind)]):
+        return False
+    try:
+        permissions.require_hotline(user, run.hotline)
+    except Forbidden:
+        return False
+    return True

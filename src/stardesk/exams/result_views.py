@@ -151,31 +151,63 @@ def _versions(sitting):
 @login_required
 @require_http_methods(["GET", "POST"])
 def regrade(request, pk):
+    """A key correction or a voiding: the form, then a dry run (kept) shown on its own page; the sitting's dry runs."""
     sitting = result_queries.sitting_for(request.user, pk)
     permissions.require(request.user, "exams.results")
     versions = _versions(sitting)
     form = RegradeForm(request.POST or None, versions=versions, initial={"version": request.GET.get("version")})
-    plan = None
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         version = next((v for v, _label in versions if v.pk == data["version"]), None)
         if version is None:
             raise Http404
-        arguments = {"actor": request.user, "version": version, "answer_text": data["answer"], "voided": data["voided"], "reason": data["reason"]}
         try:
-            if request.POST.get("step") == "commit":
-                done = regrading.regrade_commit(**arguments)
-                changes = sum(len(r.changes) for r in done)
-                messages.success(request, _("答案已更正并重新评分：%(s)s 个场次，%(n)s 处变化已记录。") % {"s": len(done), "n": changes})
-                return redirect("exams:results_regrades", sitting.pk)
-            plan = regrading.regrade_dry_run(**arguments)
+            run = regrading.regrade_dry_run(actor=request.user, version=version, answer_text=data["answer"], voided=data["voided"],
+                                            reason=data["reason"])
         except DomainError as error:
             _refused(form, error, ("answer", "reason", "version"))
             status = 400
+        else:
+            return redirect("exams:results_dry_run", sitting.pk, run.pk)
     elif request.method == "POST":
         status = 400
-    return render(request, "exams/results/regrade.html", {"sitting": sitting, "form": form, "plan": plan}, status=status)
+    return render(request, "exams/results/regrade.html", {
+        "sitting": sitting, "form": form, "dry_runs": regrading.dry_runs_of(sitting).select_related("version__question")[:50],
+    }, status=status)
+
+
+def _dry_run_page(request, sitting, run, *, refusal=None, status=200):
+    return render(request, "exams/results/dry_run.html", {
+        "sitting": sitting, "run": run, "can_commit": regrading.can_commit(request.user, run), "refusal": refusal,
+        "regrades": run.regrades.select_related("sitting") if run.committed_at else [],
+    }, status=status)
+
+
+@login_required
+@require_GET
+def dry_run(request, pk, run_pk):
+    sitting = result_queries.sitting_for(request.user, pk)
+    return _dry_run_page(request, sitting, regrading.dry_run_for(request.user, sitting, run_pk))
+
+
+@login_required
+@require_POST
+def dry_run_commit(request, pk, run_pk):
+    """Commit what the dry run showed; a stale or already committed dry run is refused and changes nothing."""
+    sitting = result_queries.sitting_for(request.user, pk)
+    run = regrading.dry_run_for(request.user, sitting, run_pk)
+    try:
+        done = regrading.regrade_commit(actor=request.user, dry_run=run)
+    except DomainError as error:
+        if isinstance(error, (Forbidden, NotFound)):
+            raise
+        run.refresh_from_db()
+        refusal = " ".join([str(error.message), *(str(d) for d in error.details)])
+        return _dry_run_page(request, sitting, run, refusal=refusal, status=400)
+    changes = sum(len(r.changes) for r in done)
+    messages.success(request, _("已按试算执行重新评分：%(s)s 个场次，%(n)s 处变化已记录。") % {"s": len(done), "n": changes})
+    return redirect("exams:results_regrades", sitting.pk)
 
 
 @login_required

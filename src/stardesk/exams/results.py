@@ -67,13 +67,14 @@ class SittingComputation:
         return sum(1 for score in self.scores.values() if not score.complete)
 
 
-def compute_sitting(sitting: Sitting, *, proposed: dict[int, KeyInForce] | None = None) -> SittingComputation:
-    """Every submitted attempt of the sitting scored (one query per kind of row)."""
+def compute_sitting(sitting: Sitting, *, proposed: dict[int, KeyInForce] | None = None,
+                    proposed_grades: dict | None = None) -> SittingComputation:
+    """Every submitted attempt of the sitting scored (one query per kind of row); ``proposed…`` as score_attempts."""
     policy, version = sitting_policy(sitting)
     attempts = list(Attempt.objects.filter(sitting=sitting, status=AttemptStatus.SUBMITTED).select_related("sitting", "sitting__hotline"))
     for attempt in attempts:
         attempt.sitting = sitting
-    scores = score_attempts(attempts, policy=policy, proposed=proposed)
+    scores = score_attempts(attempts, policy=policy, proposed=proposed, proposed_grades=proposed_grades)
     return SittingComputation(sitting, scores, {a.pk: a for a in attempts}, version, policy)
 
 
