@@ -11,6 +11,7 @@ from stardesk.yearly_policy.models import CyclePolicy
 from tests.browser.conftest import log_in, screenshot
 from tests.cycle.committee_scene import (  # noqa: F401  (fixtures)
     assessing,
+    decide_the_rest,
     deciding,
     examined,
     twenty,
@@ -26,7 +27,7 @@ def _candidate_page(page, base, cycle, staff_no):
 
 
 def test_committee_decides_within_quotas_and_the_award_starts_the_new_titles(page, log_in_as, live_server, deciding, twenty,
-                                                                            supervisor, tmp_path):
+                                                                            supervisor, users, tmp_path):
     base = live_server.url
     page.on("dialog", lambda dialog: dialog.accept())
 
@@ -54,7 +55,16 @@ def test_committee_decides_within_quotas_and_the_award_starts_the_new_titles(pag
     page.get_by_text("已记录评定").wait_for()
     assert page.get_by_test_id("decision-history").get_by_text("综合得分在一星名单末位").is_visible()
 
-    # the committee closes its decision: final (K4), the policy frozen (P1)
+    # closing while seven candidates have no recorded decision is refused, naming them (K3)
+    page.goto(f"{base}/cycle/2026/committee/")
+    assert "还有 7 人待逐人评定" in page.get_by_test_id("undecided").inner_text()
+    page.get_by_test_id("transition-form").get_by_role("button").click()
+    page.get_by_text("还有 7 名候选人没有逐人评定（K3）：5001 客服5001（建议3星）").wait_for()
+    screenshot(page, "cycle-committee-close-refused-undecided")
+    assert deciding.__class__.objects.get(pk=deciding.pk).step == Step.COMMITTEE
+
+    # every remaining candidate decided, the committee closes its decision: final (K4), the policy frozen (P1)
+    decide_the_rest(deciding, users["committee"])
     page.goto(f"{base}/cycle/2026/committee/")
     page.get_by_test_id("transition-form").get_by_role("button").click()
     page.get_by_text("评定已进入“授牌”").wait_for()

@@ -95,3 +95,17 @@ def levels(cycle) -> dict[str, int]:
     return {c.person.staff_no: c.level for c in CommitteeCandidate.objects.filter(cycle=cycle).select_related("person")}
 
 
+
+
+def decide_the_rest(cycle, member, reason: str = "同意建议名单"):
+    """K3: a recorded decision for every candidate still undecided, at the level the proposal gave them."""
+    from stardesk.cycle import committee as committee_step
+
+    for found in CommitteeCandidate.objects.filter(cycle=cycle, decided=False).order_by("pk"):
+        committee_step.committee_decide(actor=member, candidate=found, to_level=found.level, reason=reason)
+
+
+def close_decision(cycle, member):
+    """K4: every candidate decided (the rest as proposed), then the committee closes its decision."""
+    decide_the_rest(cycle, member)
+    return services.cycle_transition(actor=member, cycle=cycle, to=Step.AWARD)

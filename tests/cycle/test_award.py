@@ -14,6 +14,7 @@ from stardesk.yearly_policy import services as policy_services
 from tests.cycle.committee_scene import (  # noqa: F401  (fixtures)
     assessing,
     candidate,
+    close_decision,
     deciding,
     examined,
     twenty,
@@ -27,8 +28,8 @@ AWARD_DAY = D(2026, 10, 23)
 
 @pytest.fixture
 def closed(deciding, committee):
-    """The committee's result: 3 stars 5001; 2 stars 5002, 5003; 1 star 5004, 5005, 5007 (the proposal, K4)."""
-    return services.cycle_transition(actor=committee, cycle=deciding, to=Step.AWARD)
+    """The committee's result: 3 stars 5001; 2 stars 5002, 5003; 1 star 5004, 5005, 5007 (each decided as proposed, K4)."""
+    return close_decision(deciding, committee)
 
 
 def spells(person):
@@ -75,7 +76,7 @@ def first_time_only(policy_2026):
 
 
 def test_a2_reward_only_the_first_time_when_the_policy_says_so(first_time_only, deciding, committee, supervisor):
-    cycle = services.cycle_transition(actor=committee, cycle=deciding, to=Step.AWARD)
+    cycle = close_decision(deciding, committee)
     award_step.award_perform(actor=supervisor, cycle=cycle, award_date=AWARD_DAY)
     rewards = {a.person.staff_no: a.reward_amount for a in Award.objects.select_related("person")}
     # 5002 held 2 stars before: no second reward; 5003 reaches 2 stars and 5001 3 stars for the first time
@@ -93,7 +94,7 @@ def test_a1_award_only_once_and_only_after_the_committee_closed(deciding, commit
     with pytest.raises(DomainError) as refused:
         award_step.award_perform(actor=supervisor, cycle=deciding, award_date=AWARD_DAY)
     assert refused.value.code == "cycle_step_closed"
-    cycle = services.cycle_transition(actor=committee, cycle=deciding, to=Step.AWARD)
+    cycle = close_decision(deciding, committee)
     award_step.award_perform(actor=supervisor, cycle=cycle, award_date=AWARD_DAY)
     with pytest.raises(DomainError) as again:
         award_step.award_perform(actor=supervisor, cycle=cycle, award_date=D(2026, 10, 24))

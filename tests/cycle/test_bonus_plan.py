@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stardesk.cycle import award as award_step
-from stardesk.cycle import bonus_plan, services
-from stardesk.cycle.models import Step
+from stardesk.cycle import bonus_plan
 from stardesk.exams.models import JuneRanking, JuneStanding
 from stardesk.payouts.models import AllowanceLine, LineCause, LineStatus
 from stardesk.policy.conventions import Month
@@ -19,6 +18,7 @@ from stardesk.policy.reasons import basis
 from stardesk.policy.reporting import BonusLineKind
 from tests.cycle.committee_scene import (  # noqa: F401  (fixtures)
     assessing,
+    close_decision,
     deciding,
     examined,
     twenty,
@@ -43,7 +43,7 @@ def allowance(person, month, amount, basis_text, status=LineStatus.DECIDED, leve
 @pytest.fixture
 def october(deciding, committee, supervisor, twenty, hotline):
     """October 2026: the award of 23 October (rewards), one decided and one pending allowance line, the June ranking."""
-    cycle = services.cycle_transition(actor=committee, cycle=deciding, to=Step.AWARD)
+    cycle = close_decision(deciding, committee)
     award_step.award_perform(actor=supervisor, cycle=cycle, award_date=D(2026, 10, 23))
     allowance(twenty["5002"], OCTOBER, Decimal("181.00"), ALLOWANCE_BASIS)
     allowance(twenty["5003"], OCTOBER, None, "M4: 2026-10 月度得分未确认，待定", status=LineStatus.PENDING, level=1)

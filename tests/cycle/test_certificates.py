@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 
 from stardesk.cycle import award as award_step
-from stardesk.cycle import certificates, services
-from stardesk.cycle.models import Award, Step
+from stardesk.cycle import certificates
+from stardesk.cycle.models import Award
 from tests.cycle.committee_scene import (  # noqa: F401  (fixtures)
     assessing,
+    close_decision,
     deciding,
     examined,
     twenty,
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def awarded(deciding, committee, supervisor):
-    cycle = services.cycle_transition(actor=committee, cycle=deciding, to=Step.AWARD)
+    cycle = close_decision(deciding, committee)
     award_step.award_perform(actor=supervisor, cycle=cycle, award_date=D(2026, 10, 23))
     return cycle
 

@@ -12,11 +12,13 @@ from stardesk.cycle.models import CommitteeCandidate, CommitteeDecision, Committ
 from stardesk.events.models import Category, Event, Severity
 from stardesk.yearly_policy.models import CyclePolicy
 from tests.cycle.committee_scene import (  # noqa: F401  (fixtures)
-    EXAMS,
     assessing,
     candidate,
+    close_decision,
+    decide_the_rest,
     deciding,
     examined,
+    EXAMS,
     levels,
     monitoring,
     second_member,
@@ -33,7 +35,7 @@ def seats(cycle):
 
 
 def close(cycle, committee_user):
-    return services.cycle_transition(actor=committee_user, cycle=cycle, to=Step.AWARD)
+    return close_decision(cycle, committee_user)
 
 
 # --- X5 and K1 -----------------------------------------------------------------------------------------
@@ -222,13 +224,43 @@ def test_k4_closed_decision_is_final_and_freezes_policy(deciding, committee):
     # then the cycle moves on, its policy is frozen (P1), and the result can no longer change
     assert cycle.step == Step.AWARD and CyclePolicy.objects.get(pk=cycle.policy_id).is_frozen
     entry = AuditEntry.objects.filter(action="cycle.step").latest("pk")
-    assert entry.changes["评定结果（一星/二星/三星）"] == [None, "2/2/1"] and entry.changes["逐人评定"] == [None, 1]
+    assert entry.changes["评定结果（一星/二星/三星）"] == [None, "2/2/1"] and entry.changes["逐人评定"] == [None, 8]
     with pytest.raises(DomainError) as refused:
         committee_decide(cycle, committee, "5004", 1, "再议")
     assert refused.value.code == "cycle_step_closed"
     with pytest.raises(DomainError):
         committee_step.committee_vote(actor=committee, candidate=candidate(cycle, "5004"), level=1)
     assert levels(cycle) == {"5001": 3, "5002": 2, "5003": 2, "5004": 0, "5005": 1, "5006": 0, "5007": 1, "5008": 0}
+
+
+def test_k3_k4_closing_is_refused_while_a_candidate_has_no_recorded_decision(deciding, committee):
+    # given one decision recorded (5004 not awarded) and seven candidates nobody decided on
+    committee_decide(deciding, committee, "5004", 0, "不予评定")
+    # when the committee tries to close its decision
+    with pytest.raises(DomainError) as refused:
+        services.cycle_transition(actor=committee, cycle=deciding, to=Step.AWARD)
+    # then it is refused, naming who is left (best placed first, with the proposal), and nothing moves
+    error = refused.value
+    assert error.code == "committee_undecided"
+    assert error.message.startswith("还有 7 名候选人没有逐人评定（K3）：5001 客服5001（建议3星）、5002 客服5002（建议2星）")
+    assert "5008 客服5008（未列入建议名单）" in error.message and "5004" not in error.message
+    assert [d["staff_no"] for d in error.details] == ["5001", "5002", "5003", "5005", "5007", "5006", "5008"]
+    deciding.refresh_from_db()
+    assert deciding.step == Step.COMMITTEE and not CyclePolicy.objects.get(pk=deciding.policy_id).is_frozen
+    # when every remaining candidate gets an explicit decision (those not proposed: 不予评定)
+    for staff_no, level in {"5001": 3, "5002": 2, "5003": 2, "5005": 1, "5007": 1, "5006": 0, "5008": 0}.items():
+        committee_decide(deciding, committee, staff_no, level, "逐人评定")
+    # then the decision closes
+    cycle = services.cycle_transition(actor=committee, cycle=deciding, to=Step.AWARD)
+    assert cycle.step == Step.AWARD
+    assert CommitteeDecision.objects.filter(cycle=cycle).count() == 8
+
+
+def test_k3_the_workspace_says_how_many_are_left_to_decide(deciding, committee, client):
+    committee_decide(deciding, committee, "5004", 0, "不予评定")
+    client.force_login(committee)
+    page = client.get(reverse("cycle:committee", args=[2026])).content.decode()
+    assert "还有 7 人待逐人评定" in page
 
 
 def test_k4_the_supervisor_cannot_close_the_decision(deciding, supervisor):
@@ -238,11 +270,12 @@ def test_k4_the_supervisor_cannot_close_the_decision(deciding, supervisor):
 
 
 def test_k4_close_replays_every_decision_through_the_rules(deciding, committee):
-    # given a stored level that no recorded decision explains
+    # given every candidate decided, then a stored level that no recorded decision explains
+    decide_the_rest(deciding, committee)
     CommitteeCandidate.objects.filter(cycle=deciding, person__staff_no="5005").update(level=0)
     # then closing is refused and nothing moves
     with pytest.raises(DomainError) as refused:
-        close(deciding, committee)
+        services.cycle_transition(actor=committee, cycle=deciding, to=Step.AWARD)
     assert refused.value.code == "committee_result_mismatch"
     deciding.refresh_from_db()
     assert deciding.step == Step.COMMITTEE and not CyclePolicy.objects.get(pk=deciding.policy_id).is_frozen

@@ -8,6 +8,7 @@ from tests.api.conftest import token_client
 from tests.cycle.committee_scene import (  # noqa: F401  (fixtures)
     assessing,
     candidate,
+    close_decision,
     deciding,
     examined,
     levels,
@@ -118,10 +119,8 @@ def test_titles_held_on_a_day(policy_2026, team, supervisor):
 
 def test_awards_after_the_ceremony(deciding, committee, supervisor):
     from stardesk.cycle import award as award_step
-    from stardesk.cycle import services
-    from stardesk.cycle.models import Step
 
-    cycle = services.cycle_transition(actor=committee, cycle=deciding, to=Step.AWARD)
+    cycle = close_decision(deciding, committee)
     award_step.award_perform(actor=supervisor, cycle=cycle, award_date=D(2026, 10, 23))
     rows = token_client(supervisor).get("/api/v1/awards/", {"cycle": cycle.pk, "level": 3}).json()["results"]
     assert [(r["staff_no"], r["reward_amount"], r["certificate_no"]) for r in rows] == [("5001", "800.00", "main-2026-3-001")]

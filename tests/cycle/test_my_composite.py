@@ -5,9 +5,7 @@ from django.urls import reverse
 
 from stardesk.accounts.models import Role
 from stardesk.cycle import committee as committee_step
-from stardesk.cycle import services
-from stardesk.cycle.models import Step
-from tests.cycle.committee_scene import assessing, candidate, deciding, examined, twenty  # noqa: F401
+from tests.cycle.committee_scene import assessing, candidate, close_decision, deciding, examined, twenty  # noqa: F401
 from tests.factories import UserFactory
 
 
@@ -65,3 +63,15 @@ def test_x6_only_the_applicants_own_composite(deciding, examined, client):
     page = my_page(client, agent_of(examined["5005"]))
     assert page.count('data-testid="my-composite"') == 1
     assert f">{own.composite}<" in page and f">{other.composite}<" not in page
+
+
+def test_k4_the_committees_result_is_shown_once_the_decision_is_closed(deciding, examined, client, committee):
+    # given the committee decided 5004 not to be awarded, with a vote, and closed its decision
+    committee_step.committee_vote(actor=committee, candidate=candidate(deciding, "5004"), level=0, comment="委员私下意见乙")
+    committee_step.committee_decide(actor=committee, candidate=candidate(deciding, "5004"), to_level=0, reason="本年度有迟到记录")
+    close_decision(deciding, committee)
+    # then 5004 sees the composite and the final result, but not the vote
+    page = my_page(client, agent_of(examined["5004"]))
+    result = page.split('data-testid="committee-result"', 1)[1].split("</div>", 1)[0]
+    assert "评定结果（K4）：" in result and "不予评定" in result
+    assert "委员私下意见乙" not in page

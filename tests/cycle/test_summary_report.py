@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 
 from stardesk.cycle import award as award_step
-from stardesk.cycle import services, summary_report
-from stardesk.cycle.models import Step
+from stardesk.cycle import summary_report
 from tests.cycle.committee_scene import (  # noqa: F401  (fixtures)
     assessing,
+    close_decision,
     deciding,
     examined,
     twenty,
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def awarded(deciding, committee, supervisor, team):
     holder(team, "5099", 1)  # holds 1 star and is not on the new list
-    cycle = services.cycle_transition(actor=committee, cycle=deciding, to=Step.AWARD)
+    cycle = close_decision(deciding, committee)
     award_step.award_perform(actor=supervisor, cycle=cycle, award_date=D(2026, 10, 23))
     cycle.refresh_from_db()
     return cycle

@@ -268,12 +268,32 @@ def replayed_result(cycle: Cycle, candidates: list[CommitteeCandidate], quotas: 
     return result
 
 
+def _undecided_refusal(undecided: list[CommitteeCandidate]) -> DomainError:
+    """K3/K4: the result is the committee's decisions, one person at a time with member, time and reason;
+    a proposal nobody decided on is not a decision. Names the first ten of those left."""
+    undecided = sorted(undecided, key=lambda c: (-c.start_level, c.list_position or 0, c.person.staff_no))
+    def shown(c):
+        proposal = _("建议%(level)s星") % {"level": c.proposed_level} if c.proposed_level else _("未列入建议名单")
+        return f"{c.person.staff_no} {c.person.name}（{proposal}）"
+    more = _("等 %(n)s 人") % {"n": len(undecided)} if len(undecided) > 10 else ""
+    return DomainError(
+        "committee_undecided",
+        _("还有 %(n)s 名候选人没有逐人评定（K3）：%(who)s%(more)s。请对每人作出同意、调整星级或不予评定的决定并写明理由，"
+          "再结束集中评定。") % {"n": len(undecided), "who": "、".join(shown(c) for c in undecided[:10]), "more": more},
+        details=[{"staff_no": c.person.staff_no, "name": c.person.name, "proposed_level": c.proposed_level}
+                 for c in undecided],
+    )
+
+
 def close_committee(cycle: Cycle, actor, now) -> dict:
     """Leaving 集中评定: the result is replayed through the rules and must match what is stored; it is final (K4)."""
     seats = _locked_seats(cycle.pk)
     if not seats:
         raise DomainError("committee_not_started")
     candidates = list(CommitteeCandidate.objects.filter(cycle=cycle).select_related("person").order_by("pk"))
+    undecided = [c for c in candidates if not c.decided]
+    if undecided:
+        raise _undecided_refusal(undecided)
     quotas = seat_quotas(cycle, seats)
     try:
         result = rules.close_result(replayed_result(cycle, candidates, quotas))
@@ -283,11 +303,9 @@ def close_committee(cycle: Cycle, actor, now) -> dict:
     if dict(result.holders) != stored:
         raise DomainError("committee_result_mismatch")
     counts = result.counts()
-    decided = sum(1 for c in candidates if c.decided)
     return {
         _("评定结果（一星/二星/三星）"): [None, f"{counts[1]}/{counts[2]}/{counts[3]}"],
-        _("逐人评定"): [None, decided],
-        _("按建议名单"): [None, len(candidates) - decided],
+        _("逐人评定"): [None, len(candidates)],
     }
 
 

@@ -122,6 +122,7 @@ def workspace(request, year):
         "may_decide": open_ and queries.may_decide(user),
         "decisions": list(queries.decisions_of_cycle(cycle)[:20]),
         "decided": sum(1 for c in candidates if c.decided),
+        "undecided": sum(1 for c in candidates if not c.decided),
         "what_if_form": what_if_form,
         "trial": trial,
         "may_close": open_ and permissions.has(user, "cycle.close_decision"),

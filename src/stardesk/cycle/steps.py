@@ -44,7 +44,7 @@ MOVES: dict[str, Move] = {
         Move(Step.ASSESSMENT, Step.COMMITTEE, "cycle.manage", _("结束业务考核，开始集中评定"),
              _("业务考核记录冻结，评定委员会开始集中评定。")),
         Move(Step.COMMITTEE, Step.AWARD, "cycle.close_decision", _("结束集中评定（决定生效）"),
-             _("评定委员会的决定为最终决定（K4）；本年度政策随之冻结（P1）。")),
+             _("须已对每名候选人逐人评定（K3）；评定委员会的决定为最终决定（K4），本年度政策随之冻结（P1）。")),
         Move(Step.AWARD, Step.SUMMARY, "cycle.manage", _("授牌完成，开始总结上报"),
              _("授牌记录冻结，开始总结上报。")),
         Move(Step.SUMMARY, Step.COMPLETED, "cycle.manage", _("完成总结上报，结束本年度评定"),
