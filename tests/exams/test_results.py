@@ -218,11 +218,16 @@ RESULT_PAGES = [
 ]
 
 
-@pytest.mark.parametrize("role, expected", [("agent", 403), ("leader", 403), ("committee", 200), ("supervisor", 200), ("admin", 200)])
+# A team leader reads only their team's released results (X6): the list is open to them (empty before the
+# release), the unreleased sitting is not found, the examiners' pages are refused.
+@pytest.mark.parametrize("role, expected", [
+    ("agent", (403, 403, 403, 403, 403)), ("leader", (200, 404, 403, 403, 403)), ("committee", (200,) * 5),
+    ("supervisor", (200,) * 5), ("admin", (200,) * 5),
+])
 def test_result_pages_by_role(client, graded, skills_sitting, users, role, expected):
     client.force_login(users[role])
-    for page in RESULT_PAGES:
-        assert client.get(page.format(sitting=skills_sitting.pk)).status_code == expected, page
+    for page, status in zip(RESULT_PAGES, expected):
+        assert client.get(page.format(sitting=skills_sitting.pk)).status_code == status, page
 
 
 @pytest.mark.parametrize("role, expected", [("agent", 200), ("leader", 200), ("committee", 403), ("supervisor", 403)])

@@ -47,6 +47,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "exams.view": {Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
     "exams.edit": {Role.SUPERVISOR, Role.ADMIN},
     "exams.sit": {Role.AGENT, Role.LEADER},
+    # X6: a team leader reads, read-only, the released results of their own team's members.
+    "exams.view_team": {Role.LEADER},
     # Grading and results (X2, X3, X6, J1–J3): supervisor and committee grade, the supervisor releases, regrades and confirms J3.
     "exams.grade": {Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN},
     "exams.results": {Role.SUPERVISOR, Role.ADMIN},

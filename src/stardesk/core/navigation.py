@@ -66,7 +66,7 @@ SECTIONS: list[tuple[str, list[Entry]]] = [
             Entry(_("考试场次"), "exams:sittings", "calendar-event", frozenset({Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN})),
             Entry(_("我的考试"), "exams:mine", "pencil-square", frozenset({Role.AGENT, Role.LEADER})),
             Entry(_("阅卷"), "exams:grading", "check2-square", frozenset({Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN})),
-            Entry(_("考试成绩"), "exams:results", "bar-chart", frozenset({Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN})),
+            Entry(_("考试成绩"), "exams:results", "bar-chart", frozenset({Role.LEADER, Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN})),
             Entry(_("年中排名"), "exams:june", "trophy", frozenset({Role.SUPERVISOR, Role.COMMITTEE, Role.ADMIN})),
             Entry(_("我的成绩"), "exams:my_results", "clipboard-check", frozenset({Role.AGENT, Role.LEADER})),
         ],

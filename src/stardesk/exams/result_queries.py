@@ -1,7 +1,9 @@
 """Reading results: a sitting's result list (released, or provisional before the release), an agent's own results.
 
 An agent reads only their own results, and only once released (X6): before
-that a result is not found, never shown. Examiners and the supervisor read
+that a result is not found, never shown. A team leader reads, read-only, the
+released results of the people of their own team (exams.view_team): never
+another team's, never before the release. Examiners and the supervisor read
 every result of their hotline, provisional ones included. A result read after
 its sitting's rule says it is due is released first (results.release_if_due).
 """
@@ -49,8 +51,31 @@ def is_offline(sitting: Sitting) -> bool:
     return sitting.paper_id is None and sitting.blueprint_id is None
 
 
+def reads_all(user) -> bool:
+    """Examiners, the supervisor and the committee read every result of their hotline; a team leader only their team's."""
+    return permissions.has(user, "exams.view")
+
+
+def _team_results(user) -> QuerySet:
+    """X6: the released results of the people a team leader may read (their team)."""
+    return SittingResult.objects.filter(released_at__isnull=False, person__in=permissions.people_visible_to(user))
+
+
 def results_sittings(user) -> QuerySet:
-    """Sittings with results to read: closed or released online sittings and offline ones, newest first."""
+    """Sittings with results to read: closed or released online sittings and offline ones, newest first.
+
+    A team leader's list holds the sittings with released results of their team, counted for their team only.
+    """
+    if not reads_all(user):
+        permissions.require(user, "exams.view_team")
+        team = Q(results__in=_team_results(user))
+        return (
+            _scoped(Sitting.objects.filter(pk__in=_team_results(user).values("sitting_id")), user)
+            .select_related("hotline")
+            .annotate(submitted=Count("results", filter=team & Q(results__attempt__isnull=False), distinct=True),
+                      stored=Count("results", filter=team, distinct=True))
+            .order_by("-opens_at", "-pk")
+        )
     permissions.require(user, "exams.view")
     return (
         _scoped(Sitting.objects.all(), user)
@@ -62,6 +87,17 @@ def results_sittings(user) -> QuerySet:
         )
         .order_by("-opens_at", "-pk")
     )
+
+
+def sitting_for_reader(user, pk: int) -> Sitting:
+    """The sitting of a results page: any of the hotline's for those who read exams; for a team leader, only one
+    with released results of their team (else not found)."""
+    if reads_all(user):
+        return sitting_for(user, pk)
+    sitting = results_sittings(user).filter(pk=pk).first()
+    if sitting is None:
+        raise NotFound()
+    return sitting
 
 
 def sitting_for(user, pk: int) -> Sitting:
@@ -119,8 +155,11 @@ def _valid_until(sitting: Sitting) -> datetime.date | None:
     return one_year_after(sitting.exam_date) if sitting.kind in LEVEL_KINDS else None
 
 
-def sitting_results(sitting: Sitting) -> SittingResults:
-    """Every invited person's line: the stored result once released (or offline), else the provisional figures."""
+def sitting_results(sitting: Sitting, viewer=None) -> SittingResults:
+    """Every invited person's line: the stored result once released (or offline), else the provisional figures.
+
+    For a ``viewer`` who reads only their team (a team leader), only their team's released lines, ranked among
+    every sitter (X6)."""
     offline = is_offline(sitting)
     stored = {r.person_id: r for r in SittingResult.objects.filter(sitting=sitting).select_related("person", "person__team", "attempt")}
     rows: list[ResultRow] = []
@@ -167,6 +206,9 @@ def sitting_results(sitting: Sitting) -> SittingResults:
     for row in rows:
         row.rank = ranks.get(row.person.staff_no)
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.person.staff_no))
+    if viewer is not None and not reads_all(viewer):
+        team = set(_team_results(viewer).filter(sitting=sitting).values_list("person_id", flat=True))
+        rows = [r for r in rows if r.state == RELEASED and r.person.pk in team]
     found = SittingResults(sitting, rows, offline, policy_version)
     if sitting.kind in LEVEL_KINDS and not offline:
         for row in found.failed_without_offer:
@@ -238,7 +280,8 @@ def cascade_invitations(user) -> list[Invitation]:
 
 
 def result_for(user, pk: int) -> SittingResult:
-    """A released result of the signed-in person, or any result of the hotline for those who read exams.
+    """A released result of the signed-in person or of their team (a team leader), or any result of the hotline
+    for those who read exams.
 
     Somebody else's result (or one's own before release) is not found, never forbidden.
     """
@@ -250,6 +293,8 @@ def result_for(user, pk: int) -> SittingResult:
         return result
     if permissions.has(user, "exams.view") and (user.role == Role.ADMIN or result.sitting.hotline_id == user.hotline_id):
         return result
+    if permissions.has(user, "exams.view_team") and result.released_at is not None and permissions.can_view_person(user, result.person):
+        return result  # X6: a team leader reads their team's released results
     raise NotFound()
 
 

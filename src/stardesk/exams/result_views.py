@@ -53,19 +53,21 @@ def results_index(request):
     return render(request, "exams/results/index.html", {
         "page_obj": Paginator(sittings, result_queries.PAGE_SIZE).get_page(request.GET.get("page")),
         "can_manage": permissions.has(request.user, "exams.results"),
+        "reads_all": result_queries.reads_all(request.user),
         "show_hotline": request.user.role == Role.ADMIN,
     })
 
 
 def _sitting_page(request, sitting, *, cascade_form=None, status=200):
-    data = result_queries.sitting_results(sitting)
+    data = result_queries.sitting_results(sitting, viewer=request.user)
     can_manage = results_can_manage(request.user, sitting)
+    reads_all = result_queries.reads_all(request.user)
     targets = results.offer_targets(sitting)
     return render(request, "exams/results/sitting.html", {
-        "sitting": sitting, "data": data, "can_manage": can_manage,
+        "sitting": sitting, "data": data, "can_manage": can_manage, "reads_all": reads_all,
         "is_level": sitting.kind in LEVEL_KINDS,
-        "cascade_form": cascade_form or (CascadeForm(targets=targets) if targets.exists() else None),
-        "regrades": regrading.regrades_of(sitting)[:5] if not data.offline else [],
+        "cascade_form": cascade_form or (CascadeForm(targets=targets) if can_manage and targets.exists() else None),
+        "regrades": regrading.regrades_of(sitting)[:5] if reads_all and not data.offline else [],
     }, status=status)
 
 
@@ -78,7 +80,7 @@ def results_can_manage(user, sitting) -> bool:
 @login_required
 @require_GET
 def sitting_results(request, pk):
-    return _sitting_page(request, result_queries.sitting_for(request.user, pk))
+    return _sitting_page(request, result_queries.sitting_for_reader(request.user, pk))
 
 
 @login_required

@@ -38,7 +38,7 @@ RESULTS_SHOWN = 20
 @dataclass
 class ExamRow:
     result: SittingResult
-    link: bool  # the viewer may open the result page (their own released result, or an examiner)
+    link: bool  # the viewer may open the result page (their own or their team's released result, or an examiner)
 
 
 @dataclass
@@ -91,14 +91,17 @@ def monthly_scores(person: Person, today: datetime.date) -> list[MonthlyScore]:
 
 
 def exam_results(viewer, person: Person) -> list[ExamRow]:
-    """X2/X6: released results for everyone who reads the file; examiners also see provisional ones."""
+    """X2/X6: released results for everyone who reads the file; examiners also see provisional ones.
+
+    The person and their team leader (exams.view_team; the caller checked the person is on the leader's
+    team) open the released result pages."""
     examiner = permissions.has(viewer, "exams.view")
     found = SittingResult.objects.filter(person=person).select_related("sitting")
     if not examiner:
         found = found.filter(released_at__isnull=False)
-    own = viewer.person_id == person.pk
+    reader = viewer.person_id == person.pk or permissions.has(viewer, "exams.view_team")
     return [
-        ExamRow(result, examiner or (own and result.released_at is not None))
+        ExamRow(result, examiner or (reader and result.released_at is not None))
         for result in found.order_by("-sitting__opens_at", "-pk")[:RESULTS_SHOWN]
     ]
 
