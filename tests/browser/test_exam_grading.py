@@ -1,6 +1,6 @@
 """In the browser: an examiner scores the skills part, the supervisor releases the results, a failed candidate
-sees the cascade offer (X3, X6); a wrong key corrected after the sitting with a dry run and a commit; a spoken
-answer recorded in the browser and played back on the grading page."""
+sees the cascade offer (X3, X6); a wrong key corrected after the sitting with a dry run and a commit; a grade
+corrected after the release the same way; a spoken answer recorded in the browser and played back on the grading page."""
 import re
 
 import pytest
@@ -148,6 +148,38 @@ def test_a_wrong_key_corrected_after_the_sitting_dry_run_then_commit(page, live_
     expect(card.get_by_test_id("corrected")).to_be_visible()
     expect(card.get_by_test_id("correction")).to_contain_text("标准答案印错，应为 B")
     screenshot(page, "exam-my-result-after-key-correction")
+
+
+def test_an_examiner_corrects_a_released_spoken_grade_through_a_dry_run(page, live_server, skills_sitting, agent, colleague_user,
+                                                                         committee, supervisor):
+    # given released results: 张三's spoken item was scored 45 but the parts add up to 35
+    mine = sit(skills_sitting, agent)
+    sit(skills_sitting, colleague_user, single_answers=["B", "A", "A", "A", "A"])
+    close(skills_sitting, supervisor)
+    grade_all(skills_sitting, supervisor, {QuestionType.SHORT_ANSWER: "10", QuestionType.TYPING: "40", QuestionType.SPEAKING: "45"})
+    release(skills_sitting, supervisor)
+    base = live_server.url
+
+    log_in(page, base, committee.username)
+    page.goto(f"{base}/exams/grading/sittings/{skills_sitting.pk}/?by=question")
+    page.get_by_test_id("grading-questions").locator("tr", has_text="口试").get_by_test_id("grade-question").click()
+    # cards come in the sitting's drawn candidate order, so the card is found by its candidate's name
+    card = page.get_by_test_id("grading-item").filter(has=page.get_by_test_id("item-candidate").filter(has_text="张三"))
+    expect(card.get_by_test_id("grade-form")).to_have_count(0)  # released: no plain grading any more
+    form = card.get_by_test_id("correction-form")
+    form.get_by_label("更正后的得分").fill("35")
+    form.get_by_label("更正原因").fill("口试分项相加有误，应为 35")
+    with page.expect_navigation():
+        form.get_by_test_id("correction-dry-run").click()
+    changes = page.get_by_test_id("dry-run-changes")
+    expect(changes.locator("tr", has_text="1001").filter(has_text="成绩").last).to_contain_text("90.0")
+    screenshot(page, "exam-grade-correction-dry-run")
+    assert str(SittingResult.objects.get(attempt=mine).score) == "94.0"  # the dry run changed nothing
+    page.get_by_test_id("regrade-commit").click()
+    expect(page.get_by_test_id("regrade-entry").first).to_contain_text("口试分项相加有误，应为 35")
+    expect(page.get_by_test_id("regrade-dry-run-link").first).to_be_visible()
+    screenshot(page, "exam-grade-correction-log")
+    assert str(SittingResult.objects.get(attempt=mine).score) == "90.0"
 
 
 def test_a_spoken_answer_recorded_in_the_browser_is_played_on_the_grading_page(browser, live_server, skills_sitting, agent, supervisor):
