@@ -117,6 +117,19 @@ class CorrectionForm(forms.Form):
     reason = _reason(_("更正理由"))
 
 
+class ListCorrectionForm(forms.Form):
+    """Y2: the supervisor's correction of the finalised recommendation list: whose, where to, and why."""
+
+    staff_no = forms.CharField(label=_("工号"), max_length=30, widget=forms.TextInput(attrs={"class": "form-control"}),
+                               error_messages={"required": _("请填写工号。")})
+    level = forms.TypedChoiceField(
+        label=_("更正为"), choices=[("0", _("不列入推荐名单"))] + [(str(v), label) for v, label in LEVEL_FIELD_CHOICES],
+        coerce=int, widget=forms.Select(attrs=SELECT), error_messages={"required": _("请选择更正后的推荐星级。"),
+                                                                         "invalid_choice": _("请选择更正后的推荐星级。")},
+    )
+    reason = _reason(_("更正理由"), placeholder=_("例如：月度得分录入错误，已更正"))
+
+
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=Step.choices, widget=forms.HiddenInput)
     note = forms.CharField(label=_("说明"), required=False, max_length=500,

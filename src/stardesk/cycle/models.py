@@ -242,6 +242,10 @@ class Recommendation(models.Model):
     reasons = models.JSONField(_("依据"), default=list, blank=True)
     policy_version = models.CharField(_("政策版本"), max_length=60)
     created_at = models.DateTimeField(_("确定时间"), auto_now_add=True)
+    # Y2: the last correction after the list was finalised (every one is a RecommendationCorrection row).
+    corrected_at = models.DateTimeField(_("更正时间"), null=True, blank=True)
+    corrected_by_name = models.CharField(_("更正人"), max_length=150, blank=True)
+    correction_reason = models.TextField(_("更正理由"), blank=True)
 
     class Meta:
         verbose_name = _("推荐名单")
@@ -252,6 +256,33 @@ class Recommendation(models.Model):
     def __str__(self):
         where = f"推荐{self.level}星第{self.position}位" if self.level else "未获推荐"
         return f"{self.person} {self.cycle.year} {where}"
+
+
+class RecommendationCorrection(models.Model):
+    """Y2/Q2: one correction of the finalised list by the supervisor, with its reason (before 集中评定 starts)."""
+
+    cycle = models.ForeignKey(Cycle, verbose_name=_("年度评定"), on_delete=models.PROTECT, related_name="list_corrections")
+    recommendation = models.ForeignKey(
+        Recommendation, verbose_name=_("推荐名单"), on_delete=models.PROTECT, related_name="corrections"
+    )
+    from_level = models.PositiveSmallIntegerField(_("原推荐星级"), null=True, blank=True)
+    from_position = models.PositiveIntegerField(_("原排序"), null=True, blank=True)
+    to_level = models.PositiveSmallIntegerField(_("更正后星级"), null=True, blank=True)
+    to_position = models.PositiveIntegerField(_("更正后排序"), null=True, blank=True)
+    reason = models.TextField(_("更正理由"))
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("更正人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    corrected_by_name = models.CharField(_("更正人"), max_length=150)
+    corrected_at = models.DateTimeField(_("更正时间"))
+
+    class Meta:
+        verbose_name = _("推荐名单更正")
+        verbose_name_plural = _("推荐名单更正")
+        ordering = ["cycle", "corrected_at", "pk"]
+
+    def __str__(self):
+        return f"{self.recommendation} 更正"
 
 
 # --- assessment, committee and award (X5, K1–K4, A1–A3) -------------------------------------------

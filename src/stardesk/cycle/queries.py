@@ -20,6 +20,7 @@ from stardesk.cycle.models import (
     Cycle,
     CycleHeadcount,
     CycleStage,
+    RecommendationCorrection,
     ReviewStatus,
     Step,
 )
@@ -93,6 +94,17 @@ def applications_of_person(person: Person) -> QuerySet:
         .select_related("cycle", "cycle__hotline", "recommendation")
         .order_by("-cycle__year", "-submitted_at", "-pk")
     )
+
+
+def application_by_staff_no(cycle: Cycle, staff_no: str) -> Application | None:
+    """The active application of the person with `staff_no` in the cycle (the list correction form names people so)."""
+    return Application.objects.filter(cycle=cycle, status=ApplicationStatus.ACTIVE, person__staff_no=staff_no).first()
+
+
+def list_corrections(cycle: Cycle) -> QuerySet:
+    """Y2: the corrections of the finalised recommendation list, oldest first, with the person (one query)."""
+    return (RecommendationCorrection.objects.filter(cycle=cycle)
+            .select_related("recommendation__person").order_by("corrected_at", "pk"))
 
 
 def active_application(cycle: Cycle, person: Person) -> Application | None:

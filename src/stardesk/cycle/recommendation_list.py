@@ -72,6 +72,7 @@ class ListRow:
     overflow: bool
     reasons: tuple[Reason, ...]
     review_status: str
+    corrected: bool = False  # Y2: moved by the supervisor after the list was finalised
 
     @property
     def recommended(self) -> bool:
@@ -266,13 +267,15 @@ def stored_list(cycle: Cycle, policy: YearlyPolicy) -> CycleList:
         .order_by("-level", "position", "pk")
         .values_list("application_id", "person_id", "person__staff_no", "person__name", "person__team__name",
                      "person__hotline_start", "applied_level", "level", "position", "rating", "honour",
-                     "leader_exception", "overflow", "reasons", "application__review_status", "policy_version")
+                     "leader_exception", "overflow", "reasons", "application__review_status", "policy_version",
+                     "corrected_at")
     )
     rows, version = [], ""
     for (application_id, person_id, staff_no, name, team, start, applied, level, position, rating, honour,
-         exception, overflow, reasons, review, version) in found:
+         exception, overflow, reasons, review, version, corrected_at) in found:
         rows.append(ListRow(application_id, Who(person_id, staff_no, name, team or "", start), applied, level, position,
-                            rating, honour, exception, overflow, reasons_from_json(reasons), review))
+                            rating, honour, exception, overflow, reasons_from_json(reasons), review,
+                            corrected=corrected_at is not None))
     version = version or cycle.quota_policy_version or cycle.policy_version
     return CycleList(cycle_quotas(cycle, policy), tuple(rows), final=True, policy_version=version)
 

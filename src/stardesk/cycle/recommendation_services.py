@@ -8,7 +8,7 @@ a few seconds with a constant number of queries.
 """
 import datetime
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,15 @@ from stardesk.audit.models import AuditEntry
 from stardesk.core.errors import DomainError
 from stardesk.cycle import steps
 from stardesk.cycle.eligibility import RESULT_FIELDS, check_applications, cycle_policy, reasons_json, store
-from stardesk.cycle.models import Application, ApplicationStatus, Cycle, Recommendation, ReviewStatus, Step
+from stardesk.cycle.models import (
+    Application,
+    ApplicationStatus,
+    Cycle,
+    Recommendation,
+    RecommendationCorrection,
+    ReviewStatus,
+    Step,
+)
 from stardesk.cycle.recommendation_list import CycleList, compute_list, cycle_quotas, listed_rows, ratings_for
 from stardesk.payouts import bulk_writes
 from stardesk.people.models import Person
@@ -79,3 +87,104 @@ def finalise_list(cycle: Cycle, actor, now: datetime.datetime, applications: lis
         ))
     audit.record_many(entries)
     return result
+
+
+# --- corrections of the finalised list (Y2) ----------------------------------------------------------------
+
+
+def _placed_text(level: int | None, position: int | None) -> str:
+    return _placement(level, position) if level else _("不列入推荐名单")
+
+
+def _check_placing(cycle: Cycle, application: Application, level: int, recommendation: Recommendation | None) -> None:
+    """E/Q2/Q4 for putting `application` on the list at `level`: refused with the reason in Chinese."""
+    if application.review_status == ReviewStatus.WITHHELD:
+        raise DomainError("list_correction_withheld", _("班长已不推荐该申报（%(why)s），不能列入推荐名单。") % {
+            "why": application.review_reason or _("未写理由")})
+    if level > application.level:
+        raise DomainError("list_correction_above_applied", _(
+            "推荐星级不能高于申报星级：%(who)s 申报%(applied)s星，不能列入%(level)s星推荐名单（Q4 只向下转）。") % {
+            "who": application.person, "applied": application.level, "level": level})
+    if level not in application.levels_eligible():
+        failed = "；".join(f"{r['rule']}: {r['text']}" for r in application.failures()) if level == application.level else ""
+        raise DomainError("list_correction_not_eligible", _("%(who)s 按基准日不符合%(level)s星申报条件（E），不能列入该级推荐名单。%(why)s") % {
+            "who": application.person, "level": level, "why": failed})
+    others = Recommendation.objects.filter(cycle=cycle, level=level)
+    if recommendation is not None:
+        others = others.exclude(pk=recommendation.pk)
+    quota = cycle.quota_for(level) or 0
+    count = others.count()
+    if count + 1 > quota:
+        # Q2: the system refuses, it does not warn.
+        raise DomainError("list_correction_quota_full", _(
+            "%(level)s星推荐名单已有 %(n)s 人，名额 %(q)s 人，不能再列入（Q2）。请先将一人移出该级名单。") % {
+            "level": level, "n": count, "q": quota})
+
+
+@transaction.atomic
+def recommendation_correct(*, actor, cycle: Cycle, application: Application, level: int | None, reason: str
+                           ) -> Recommendation:
+    """Y2: after the list was finalised and before 集中评定 starts, the supervisor puts a candidate on the list at
+    `level` (or takes them off, level None) because of a data error, with a reason. The application is checked
+    again at R (E, facts corrected since), the quota holds (Q2), the move is kept and audited."""
+    permissions.require(actor, "cycle.manage")
+    permissions.require_hotline(actor, cycle.hotline)
+    cycle = Cycle.objects.select_for_update(of=("self",)).select_related("hotline").get(pk=cycle.pk)
+    steps.require_step(cycle, Step.ASSESSMENT, doing=_("更正推荐名单"))
+    application = (Application.objects.select_for_update(of=("self",)).select_related("person", "person__team")
+                   .filter(pk=application.pk, cycle=cycle, status=ApplicationStatus.ACTIVE).first())
+    if application is None:
+        raise DomainError("not_found", _("该申报不在本年度评定中，或已撤回。"))
+    application.cycle = cycle
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("correction_reason_required", _("请填写更正理由。"),
+                          details=[{"field": "reason", "message": _("请填写更正理由。")}])
+    if level not in (None, 1, 2, 3):
+        raise DomainError("invalid", _("推荐星级须为 1、2 或 3 星，或不列入推荐名单。"))
+    recommendation = Recommendation.objects.select_for_update().filter(application=application).first()
+    before = (recommendation.level, recommendation.position) if recommendation is not None else (None, None)
+    if level == before[0]:
+        raise DomainError("correction_unchanged", _("%(who)s 已是%(where)s，无需更正。") % {
+            "who": application.person, "where": _placed_text(*before)})
+    now = timezone.now()
+    policy = cycle_policy(cycle)
+    changes = {}
+    if level is not None:
+        # E at R with the facts as they stand now: the data error may have been corrected since the list was made.
+        was = (application.eligible, application.eligible_levels)
+        if check_applications(cycle, [application], policy=policy, at=now):
+            store([application], RESULT_FIELDS)
+            changes[_("符合条件的星级")] = [was[1] or "—", application.eligible_levels or "—"]
+        _check_placing(cycle, application, level, recommendation)
+    position = None
+    if level is not None:
+        last = Recommendation.objects.filter(cycle=cycle, level=level).aggregate(models.Max("position"))["position__max"]
+        position = (last or 0) + 1  # a correction joins the end of its level; the finalised order stays (Q3)
+    if before[0] is not None:
+        # Close the gap it leaves at its former level.
+        Recommendation.objects.filter(cycle=cycle, level=before[0], position__gt=before[1]).update(
+            position=models.F("position") - 1)
+    note = Reason("Y2", _("主管更正：%(from)s → %(to)s。理由：%(why)s") % {
+        "from": _placed_text(*before), "to": _placed_text(level, position), "why": reason})
+    if recommendation is None:
+        rating = ratings_for(cycle, [application.person_id], policy.policy)[application.person_id]
+        recommendation = Recommendation(
+            cycle=cycle, application=application, person=application.person, applied_level=application.level,
+            rating=rating.shown, honour=application.honour, leader_exception=application.leader_exception,
+            reasons=reasons_json(rating.reasons), policy_version=policy.version,
+        )
+    recommendation.person = application.person
+    recommendation.level, recommendation.position = level, position
+    recommendation.overflow = level is not None and level != recommendation.applied_level
+    recommendation.reasons = [*recommendation.reasons, *reasons_json([note])]
+    recommendation.corrected_at, recommendation.corrected_by_name, recommendation.correction_reason = now, str(actor), reason
+    recommendation.save()
+    RecommendationCorrection.objects.create(
+        cycle=cycle, recommendation=recommendation, from_level=before[0], from_position=before[1], to_level=level,
+        to_position=position, reason=reason, corrected_by=actor, corrected_by_name=str(actor), corrected_at=now,
+    )
+    changes = {_("推荐名单"): [_placed_text(*before), _placed_text(level, position)], **changes}
+    audit.record(actor=actor, action="recommendation.correct", target=recommendation, hotline=cycle.hotline,
+                 changes=changes, note=reason)
+    return recommendation

@@ -17,7 +17,7 @@ from stardesk.accounts import permissions
 from stardesk.accounts.models import Role
 from stardesk.audit import queries as audit_queries
 from stardesk.core.errors import DomainError
-from stardesk.cycle import exports, queries, services, steps
+from stardesk.cycle import exports, queries, recommendation_services, services, steps
 from stardesk.cycle.eligibility import applicants_facts, cycle_policy, reasons_from_json, rules_cycle_of
 from stardesk.cycle.forms import (
     AdoptPolicyForm,
@@ -26,6 +26,7 @@ from stardesk.cycle.forms import (
     CorrectionForm,
     EnterApplicationForm,
     FlagForm,
+    ListCorrectionForm,
     OpenCycleForm,
     PeopleFilterForm,
     ReviewForm,
@@ -384,9 +385,33 @@ def application(request, year, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def recommendation(request, year):
     cycle = _cycle_or_404(request, year)
     user = request.user
+    may_correct = permissions.has(user, "cycle.manage") and cycle.step == Step.ASSESSMENT
+    correction_form = ListCorrectionForm(request.POST if request.method == "POST" else None) if may_correct else None
+    if request.method == "POST":
+        permissions.require(user, "cycle.manage")
+        if correction_form is None:
+            messages.error(request, _("评定当前处于「%(step)s」，更正推荐名单只能在「业务考核」步骤进行。") % {
+                "step": cycle.get_step_display()})
+            return redirect(_url(request, cycle.hotline, "recommendation", cycle.year))
+        if correction_form.is_valid():
+            data = correction_form.cleaned_data
+            found = queries.application_by_staff_no(cycle, data["staff_no"].strip())
+            try:
+                if found is None:
+                    raise DomainError("not_found", _("本年度评定中没有工号 %(no)s 的有效申报。") % {"no": data["staff_no"].strip()})
+                recommendation_services.recommendation_correct(actor=user, cycle=cycle, application=found,
+                                                               level=data["level"] or None, reason=data["reason"])
+            except DomainError as error:
+                if error.status == 403:
+                    raise
+                correction_form.add_error("reason" if error.code == "correction_reason_required" else None, error.message)
+            else:
+                messages.success(request, _("已更正推荐名单。"))
+                return redirect(_url(request, cycle.hotline, "recommendation", cycle.year))
     policy = cycle_policy(cycle)
     the_list = cycle_list(cycle, policy.policy)
     if user.role == Role.LEADER:
@@ -409,6 +434,9 @@ def recommendation(request, year):
         "what_if_form": what_if_form,
         "trial": trial,
         "final": list_is_final(cycle),
+        "correction_form": correction_form,
+        "corrections": [c for c in queries.list_corrections(cycle) if shown_rows is None
+                        or c.recommendation.application_id in shown_rows] if list_is_final(cycle) else [],
     })
 
 
