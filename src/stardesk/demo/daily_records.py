@@ -107,25 +107,31 @@ def _level_on(spells, day: datetime.date) -> int:
     return max((level for level, start, end in spells if start <= day and (end is None or end > day)), default=0)
 
 
-def _marks(rng: random.Random, lines, score: Decimal) -> list[dict]:
-    """M2: per-item deductions that add up to 100 − score (no item marked not applicable, so nothing is rescaled)."""
-    left = int((Decimal(100) - score) * 10)  # in tenths of a point
-    room = {line.item_id: int(line.points * 10) for line in lines if not line.is_veto}
-    taken: dict[int, int] = defaultdict(int)
-    order = list(room)
-    rng.shuffle(order)
-    while left > 0:
-        for item_id in order:
-            if left <= 0:
-                break
-            chunk = min(left, room[item_id] - taken[item_id], rng.choice((5, 10, 10, 15, 20, 30)))
-            if chunk > 0 and rng.random() < 0.6:
-                taken[item_id] += chunk
-                left -= chunk
-    return [
-        {"item": item_id, "deduction": str(Decimal(tenths) / 10), "na": False, "veto": False}
-        for item_id, tenths in sorted(taken.items())
-    ]
+def _marks(rng: random.Random, items: list[tuple[int, int]], score: Decimal) -> list[dict]:
+    """M2: per-item deductions that add up to 100 − score (no item marked not applicable, so nothing is rescaled).
+
+    `items` are the rubric's scored items as (id, points in tenths); one pass takes a small bite of the
+    items from a random one on, a second pass takes what is left where there is room.
+    """
+    left = 1000 - int(score * 10)  # in tenths of a point
+    if left <= 0:
+        return []
+    taken: dict[int, int] = {}
+    start = rng.randrange(len(items))
+    order = items[start:] + items[:start]  # each evaluation starts its deductions at another item
+    for item_id, room in order:
+        bite = min(left, room, 5 * rng.randrange(1, 5))
+        taken[item_id] = bite
+        left -= bite
+        if left == 0:
+            break
+    for item_id, room in order:
+        if left == 0:
+            break
+        more = min(left, room - taken.get(item_id, 0))
+        taken[item_id] = taken.get(item_id, 0) + more
+        left -= more
+    return [{"item": item_id, "deduction": f"{tenths / 10:g}", "na": False, "veto": False} for item_id, tenths in sorted(taken.items()) if tenths]
 
 
 def _weeks_around(rng: random.Random, score: Decimal, count: int) -> list[Decimal]:
@@ -166,8 +172,16 @@ class _Hotline:
         self.rubric = assessment.rubric_current(hotline=self.hotline)
         self.lines = rubric_lines(rubric_sections(self.rubric))
         self.veto_items = {line.name: line.item_id for line in self.lines if line.is_veto}
+        self.items = [(line.item_id, int(line.points * 10)) for line in self.lines if not line.is_veto]
+        self._entered_at: dict[IsoWeek, datetime.datetime] = {}
         self.current_week = IsoWeek.of(today)
         self.current, self.previous = Month.of(today), Month.of(today).prev()
+
+    def entered_at(self, week: IsoWeek) -> datetime.datetime:
+        """When the leaders entered a week: its Sunday evening (today's, for this week)."""
+        if week not in self._entered_at:
+            self._entered_at[week] = _aware(min(week.sunday, self.today), 18)
+        return self._entered_at[week]
 
     def level(self, person, day: datetime.date) -> int:
         return _level_on(self.spells.get(person.pk, ()), day)
@@ -188,10 +202,10 @@ class _Hotline:
 
 
 def _evaluation(h: _Hotline, person, team, week: IsoWeek, score: Decimal, evaluator) -> dict:
-    at = _aware(min(week.sunday, h.today), 18)
+    at = h.entered_at(week)
     return {
         "person_id": person.pk, "hotline_id": h.hotline.pk, "team_id": team.pk, "rubric_id": h.rubric.pk,
-        "mode": EvaluationMode.ITEMS, "marks": _marks(h.rng, h.lines, score), "score": score, "veto_flagged": False,
+        "mode": EvaluationMode.ITEMS, "marks": _marks(h.rng, h.items, score), "score": score, "veto_flagged": False,
         "comment": "", "evaluator_id": evaluator.pk if evaluator else None, "created_at": at, "updated_at": at,
         "week_start": week.monday, "iso_year": week.year, "iso_week": week.week, "month": week.month.first_day,
     }
@@ -227,8 +241,8 @@ def _month_level(h: _Hotline, person, month: Month) -> float:
             return h.rng.uniform(80, 85)
         if draw < 0.15:
             return h.rng.uniform(87, 94)
-        return h.rng.gauss(97.4 + 0.5 * merit, 1.0)
-    return h.rng.gauss(90.5 + 2.2 * merit, 2.6)
+        return min(h.rng.gauss(97.4 + 0.5 * merit, 1.0), 98.8)
+    return min(h.rng.gauss(90.5 + 2.2 * merit, 2.6), 98.8)
 
 
 def _open_months(h: _Hotline, plan: Plan, months: list[Month]) -> dict[tuple[int, Month], list[Decimal]]:
@@ -244,7 +258,7 @@ def _open_months(h: _Hotline, plan: Plan, months: list[Month]) -> dict[tuple[int
                 for person in h.members(team, week):
                     if person.pk not in centre:
                         centre[person.pk] = _month_level(h, person, month)
-                    value = _tenth(h.rng.gauss(centre[person.pk], 1.6), low=60)
+                    value = _tenth(h.rng.gauss(centre[person.pk], 1.2), low=60)
                     plan.weekly.append(_evaluation(h, person, team, week, value, leader))
                     scores[(person.pk, month)].append(value)
     return scores
@@ -332,7 +346,7 @@ def _calls(h: _Hotline, plan: Plan) -> None:
                 score = _tenth(_month_level(h, person, month) + h.rng.gauss(0, 1.5), low=60)
                 plan.calls.append(MonitoringEvaluation(
                     person=person, hotline=h.hotline, team=team, rubric=h.rubric, mode=EvaluationMode.ITEMS,
-                    marks=_marks(h.rng, h.lines, score), score=score, comment=h.rng.choice(CALL_COMMENTS),
+                    marks=_marks(h.rng, h.items, score), score=score, comment=h.rng.choice(CALL_COMMENTS),
                     evaluator=h.leaders.get(team.pk), call_no=f"LY{day:%Y%m%d}-{person.staff_no}-{h.rng.randrange(1000, 9999)}",
                     call_date=day,
                 ))
