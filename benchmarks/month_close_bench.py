@@ -10,9 +10,12 @@ A section of benchmarks/run.py (``section(bench)``):
    the whole month recomputed by the supervisor (every line compared, none
    rewritten).
 2. The demo group built by the organisation section (``bench.group``, 40
-   hotlines × 500 agents): October 2026 scores confirmed for everyone, then
-   every team's register accepted one by one, as supervisors do, each
-   acceptance computing its team's lines and M6 checks.
+   hotlines × 500 agents): last month, which the demo leaves being handed in
+   (demo.daily_records: most teams' scores confirmed from their weeks and
+   their registers handed in), completed — the remaining scores confirmed,
+   every register handed in — then every team's register accepted one by
+   one, as supervisors do, each acceptance computing its team's lines and
+   M6 checks.
 """
 from __future__ import annotations
 
@@ -151,6 +154,7 @@ def import_month(bench) -> None:
 
 def accept_registers(bench) -> None:
     from django.db import transaction
+    from django.utils import timezone
 
     from stardesk.accounts.models import Role
     from stardesk.assessment import services as assessment
@@ -164,11 +168,13 @@ def accept_registers(bench) -> None:
     if group is None:
         bench.record("逐个班组接收登记表", None, "跳过：组织部分没有生成演示数据")
         return
-    month = Month(2026, 10)  # the first month the demo leaves open
+    month = Month.of(timezone.localdate()).prev()  # the month the demo leaves being handed in
+    handed_in = timezone.now() - datetime.timedelta(minutes=5)
     rng = random.Random(2026)
     started = time.perf_counter()
     hotlines = [demo.hotline for demo in group.hotlines]
     with transaction.atomic():
+        scored = set(MonthlyScore.objects.filter(hotline__in=hotlines, month=month.first_day).values_list("person_id", flat=True))
         people = list(
             Person.objects.filter(hotline__in=hotlines, hotline_start__lte=month.last_day)
             .exclude(left_on__lte=month.first_day).values_list("pk", "hotline_id", "team_id")
@@ -177,18 +183,26 @@ def accept_registers(bench) -> None:
             MonthlyScore,
             [
                 {"person_id": pk, "hotline_id": h, "team_id": t, "month": month.first_day, "score": _score(rng, 95.5),
-                 "source": ScoreSource.ENTERED, "confirmed_at": _aware(datetime.date(2026, 11, 2))}
-                for pk, h, t in people
+                 "source": ScoreSource.ENTERED, "confirmed_at": handed_in}
+                for pk, h, t in people if pk not in scored
             ],
         )
-        registers = Register.objects.bulk_create(
+        waiting = {r.team_id: r for r in Register.objects.filter(hotline__in=hotlines, month=month.first_day)}
+        Register.objects.filter(pk__in=[r.pk for r in waiting.values()]).exclude(state=RegisterState.SUBMITTED).update(
+            state=RegisterState.SUBMITTED, first_submitted_at=handed_in, submitted_at=handed_in
+        )
+        Register.objects.bulk_create(
             [
                 Register(hotline=demo.hotline, team=team, month=month.first_day, state=RegisterState.SUBMITTED,
-                         first_submitted_at=_aware(datetime.date(2026, 11, 3)), submitted_at=_aware(datetime.date(2026, 11, 3)))
-                for demo in group.hotlines for team in demo.teams
+                         first_submitted_at=handed_in, submitted_at=handed_in)
+                for demo in group.hotlines for team in demo.teams if team.pk not in waiting
             ]
         )
-    bench.record("准备：2 万人 10 月得分已确认、登记表已提交", time.perf_counter() - started, f"{len(people):,} 条得分, {len(registers):,} 份登记表")
+        registers = list(Register.objects.filter(hotline__in=hotlines, month=month.first_day))
+    bench.record(
+        f"准备：2 万人 {month} 得分已确认、登记表已提交", time.perf_counter() - started,
+        f"{len(people):,} 人（其中演示数据已确认 {len(scored):,} 人）, {len(registers):,} 份登记表",
+    )
     supervisors = {demo.hotline.pk: demo.accounts[Role.SUPERVISOR][0] for demo in group.hotlines}
     started = time.perf_counter()
     for register in Register.objects.filter(pk__in=[r.pk for r in registers]).order_by("pk"):

@@ -1,6 +1,7 @@
 """StarDesk benchmark: a 20,000-agent group and the work that must stay fast on it.
 
     python benchmarks/run.py [--hotlines 40] [--agents-per-hotline 500] [--roster-rows 20000] [--json FILE]
+                             [--only SECTION ...]   # e.g. --only month_close: the organisation, then that section
 
 Runs on the database of the environment (DATABASE_URL, or the SQLite file
 under STARDESK_DATA_DIR), which must hold no hotline yet: the benchmark
@@ -243,6 +244,7 @@ def discovered_sections():
     for path in sorted(BENCH_DIR.glob("*_bench.py")):
         spec = importlib.util.spec_from_file_location(f"benchmarks_{path.stem}", path)
         module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # a section's dataclasses look their module up while it loads
         spec.loader.exec_module(module)
         section = getattr(module, "section", None)
         title = getattr(module, "TITLE", path.stem)
@@ -256,6 +258,10 @@ def main(argv=None) -> int:
     parser.add_argument("--roster-rows", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=2, help="rounds of the roster import and its floor (best is kept)")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument(
+        "--only", action="append", metavar="SECTION",
+        help="run only this section (roster, or a benchmarks/<SECTION>_bench.py); repeatable; the organisation always runs",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.roster_rows < 1:
         parser.error("--repeat and --roster-rows must be at least 1")
@@ -278,7 +284,14 @@ def main(argv=None) -> int:
 
     bench = Bench(args)
     print(f"StarDesk 基准测试 · 数据库 {connection.vendor} · {datetime.datetime.now():%Y-%m-%d %H:%M}", flush=True)
-    sections = [("组织", organisation, "run.py"), ("花名册导入", roster, "run.py"), *discovered_sections()]
+    sections = [("组织", organisation, "run.py"), ("花名册导入", roster, "roster"), *discovered_sections()]
+    if args.only:
+        # The organisation builds the group later sections read (bench.group): it always runs.
+        wanted = {name.removesuffix("_bench.py").removesuffix("_bench") for name in args.only}
+        known = {source.removesuffix("_bench.py") for _t, _s, source in sections[1:]}
+        if wanted - known:
+            parser.error(f"unknown section(s): {', '.join(sorted(wanted - known))}; known: {', '.join(sorted(known))}")
+        sections = [sections[0], *(s for s in sections[1:] if s[2].removesuffix("_bench.py") in wanted)]
     failed = False
     for title, section, source in sections:
         bench.section = title
