@@ -91,14 +91,32 @@ def test_m4_cancel_decides_zero_even_without_a_score():
 
 
 def test_m4_level_is_the_one_held_on_the_last_day_of_the_month():
-    # given a 3-star lowered by V1 on 10 March
+    # given a 3-star lowered by V1 (不够级) on 10 March: the whole of March at 2 stars, the basis names V1
+    short = (veto("2025-03-10", None, Sanction.LOWER, EventCategory.SHORT_OF_LEVEL),)
     titles = (spell(3, "2024-10-15", "2025-03-10", EndReason.LOWERED), spell(2, "2025-03-10"))
-    assert line(0, "96", titles=titles).amount == D("200.00")
-    # given a 1-star revoked on 10 March: a line, amount 0
+    result = line(0, "96", titles=titles, events=short)
+    assert result.amount == D("200.00") and result.level == 2
+    assert basis(result) == ("V1: 2025-03-10 起降级：3星 → 2星；本月待遇按月末（2025-03-31）所持星级计（M4）；"
+                             "M4: 96分 ≥ 95分, 2星基数200元 × 100% = 200.00元")
+    # given a 1-star revoked by V1 (不合格) on 10 March: a line, amount 0
+    unqualified = (veto("2025-03-10", None, Sanction.REVOKE, EventCategory.UNQUALIFIED),)
     revoked = (spell(1, "2024-10-15", "2025-03-10", EndReason.REVOKED),)
-    result = line(0, "96", titles=revoked)
+    result = line(0, "96", titles=revoked, events=unqualified)
     assert result.amount == D("0.00") and result.level == 0
-    assert basis(result) == "M4: 月末（2025-03-31）未持有星级，金额 0.00元"
+    assert basis(result) == ("V1: 2025-03-10 起取消星级：1星 → 无星级；本月待遇按月末（2025-03-31）所持星级计（M4）；"
+                             "M4: 月末（2025-03-31）未持有星级，金额 0.00元")
+
+
+def test_m4_a_title_sanction_is_named_by_its_rule():
+    titles = (spell(2, "2024-10-15", "2025-03-01", EndReason.LOWERED), spell(1, "2025-03-01"))
+    # no event behind the change (an M6 lowering, imported history): M4 alone, nothing guessed
+    assert basis(line(0, "96", titles=titles)) == "M4: 96分 ≥ 95分, 1星基数100元 × 100% = 100.00元"
+    # M5: a veto whose sanction (by severity: 严重 → 取消星级) is a title sanction confirmed for that day
+    revoked = (spell(2, "2024-10-15", "2025-03-20", EndReason.REVOKED),)
+    severe = (veto("2025-03-20", Severity.SEVERE),)
+    assert basis(line(0, "96", titles=revoked, events=severe)).startswith("M5: 2025-03-20 起取消星级：2星 → 无星级")
+    # the month after is untouched by the change: no reason of it
+    assert basis(line(0, "96", month=Month(2025, 4), titles=titles)) == "M4: 96分 ≥ 95分, 1星基数100元 × 100% = 100.00元"
 
 
 def test_m4_no_title_in_the_month_means_no_line():

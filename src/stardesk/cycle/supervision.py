@@ -35,7 +35,6 @@ from stardesk.events.models import (
     SanctionStatus,
 )
 from stardesk.people.models import Person, TitleSpell
-from stardesk.policy.conventions import Month
 
 
 def _clean(text) -> str:
@@ -59,19 +58,9 @@ def _effective(effective_on, earliest: datetime.date) -> datetime.date:
 def recompute_allowances(*, actor, person: Person, effective_on: datetime.date, audit_target) -> int:
     """M4: the person's allowance lines from the month of `effective_on` on are recomputed (old lines kept)."""
     from stardesk.payouts import month_close
-    from stardesk.payouts.models import AllowanceLine, LineCause
 
-    months = sorted(set(
-        AllowanceLine.objects.filter(person=person, is_current=True, month__gte=effective_on.replace(day=1))
-        .values_list("month", flat=True)
-    ))
-    for month in months:
-        month_close.close_month(
-            actor=actor, hotline=person.hotline, month=Month.of(month), cause=LineCause.TITLE_CHANGED,
-            person_ids={person.pk}, audit_target=audit_target,
-            note=_("监督（V1）变更星级，自 %(day)s 起") % {"day": effective_on.isoformat()},
-        )
-    return len(months)
+    return month_close.title_changed(actor=actor, person=person, effective_on=effective_on, audit_target=audit_target,
+                                     note=_("监督（V1）变更星级，自 %(day)s 起") % {"day": effective_on.isoformat()})
 
 
 def _confirm(*, actor, event: Event, reason: str, effective_on: datetime.date) -> SanctionDecision:

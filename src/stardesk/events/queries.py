@@ -285,6 +285,7 @@ def as_facts(events) -> tuple[facts.Event, ...]:
             severity=as_policy_severity(event.severity),
             sanction=as_policy_sanction(event.sanction),
             note=event.description,
+            effective_on=event.effective_on,
         )
         for event in events
     )

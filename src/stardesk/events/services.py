@@ -590,6 +590,14 @@ def sanction_confirm(*, actor, event: Event, reason: str = "", effective_on: dat
         note="；".join(part for part in (reason, outcome) if part),
         extra={"effective_on": effective_on},
     )
+    if ended is not None:
+        # M4 follows the level held on a month's last day: the lines from the effective month on are recomputed
+        # (after the confirmation, from which the sanction counts).
+        from stardesk.payouts import month_close
+
+        rule = "V1" if event.category in SUPERVISION_CATEGORIES else "M5"
+        month_close.title_changed(actor=actor, person=event.person, effective_on=effective_on, audit_target=event,
+                                  note=_("%(rule)s 星级处分确认，自 %(day)s 起变更") % {"rule": rule, "day": effective_on.isoformat()})
     return decision
 
 

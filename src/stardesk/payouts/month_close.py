@@ -421,3 +421,16 @@ def score_corrected(*, actor, monthly_score, old_score, reason: str) -> CloseRes
         audit_target=monthly_score,
         note=f"R2 更正 {num(old_score) if old_score is not None else '—'}→{num(monthly_score.score)}：{reason}",
     )
+
+
+def title_changed(*, actor, person, effective_on: datetime.date, audit_target, note: str) -> int:
+    """V1/M5/M6 → M4: a title was lowered or revoked from `effective_on`; the person's lines of that month on are
+    recomputed (the old ones kept), since a month's line follows the level held on its last day. Returns the months."""
+    months = sorted(set(
+        AllowanceLine.objects.filter(person=person, is_current=True, month__gte=effective_on.replace(day=1))
+        .values_list("month", flat=True)
+    ))
+    for month in months:
+        close_month(actor=actor, hotline=person.hotline, month=Month.of(month), cause=LineCause.TITLE_CHANGED,
+                    person_ids={person.pk}, audit_target=audit_target, note=note)
+    return len(months)

@@ -20,7 +20,7 @@ from stardesk.assessment.models import MonthlyScore
 from stardesk.audit import services as audit
 from stardesk.core.errors import DomainError, NotFound
 from stardesk.payouts import month_close
-from stardesk.payouts.models import AllowanceLine, LineCause, LowScoreProposal, ProposalStatus
+from stardesk.payouts.models import LineCause, LowScoreProposal, ProposalStatus
 from stardesk.people.models import Hotline, TitleEndReason, TitleSpell
 from stardesk.policy import facts
 from stardesk.policy.conventions import Month
@@ -221,21 +221,6 @@ def low_score_confirm(*, actor, proposal: LowScoreProposal, reason: str = "") ->
 def _recompute_from(actor, proposal: LowScoreProposal, effective_on: datetime.date) -> None:
     """M4: the level held on a month's last day changed from `effective_on` on: the person's lines
     of those months are recomputed (the old ones kept)."""
-    months = sorted(
-        set(
-            AllowanceLine.objects.filter(person=proposal.person, is_current=True, month__gte=effective_on.replace(day=1)).values_list(
-                "month", flat=True
-            )
-        )
-    )
-    for month in months:
-        month_close.close_month(
-            actor=actor,
-            hotline=proposal.hotline,
-            month=Month.of(month),
-            cause=LineCause.TITLE_CHANGED,
-            person_ids={proposal.person_id},
-            audit_target=proposal,
-            note=_("持续低分（M6）降级确认，星级自 %(day)s 起变更") % {"day": effective_on.isoformat()},
-        )
+    month_close.title_changed(actor=actor, person=proposal.person, effective_on=effective_on, audit_target=proposal,
+                              note=_("持续低分（M6）降级确认，星级自 %(day)s 起变更") % {"day": effective_on.isoformat()})
 

@@ -121,6 +121,7 @@ class Event:
     severity: Severity | None = None
     sanction: Sanction | None = None
     note: str = ""
+    effective_on: date | None = None  # V1/M5: the day a confirmed title sanction took effect (None: ``on``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,13 +12,15 @@ No score and no cancel → pending. Money is rounded once at the end (C3).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
 
 from .conventions import HUNDRED, ZERO, Month, clamp_score, months_of_year, round_money, round_score
-from .facts import VETO_CATEGORIES, Event, PersonFacts, Sanction, TitleSpell
+from .facts import (SANCTION_END_REASONS, SUPERVISION_CATEGORIES, TITLE_SANCTIONS, VETO_CATEGORIES, EndReason, Event,
+                    PersonFacts, Sanction, TitleSpell)
 from .june_exam import JuneResult, june_treatment
 from .reasons import Reason, amount as amount_text, day, level as level_text, num, percent, score as score_text, yuan
 from .supervision import effective_sanction
@@ -78,6 +80,38 @@ def _veto_text(e: Event, sanction: Sanction) -> str:
 _ZERO_MONEY = round_money(ZERO)
 
 
+def _title_sanction_rule(effective: date, events: Iterable[Event], policy: YearlyPolicy) -> str | None:
+    """V1 or M5: the event that ended a title on ``effective`` (in force that day); None when no event explains it
+    (an M6 lowering, imported history): then the line says nothing beyond M4 rather than guess."""
+    for e in events:
+        if (e.effective_on or e.on) != effective:
+            continue
+        if e.category in SUPERVISION_CATEGORIES:
+            return "V1"
+        if e.category in VETO_CATEGORIES and effective_sanction(e, policy) in TITLE_SANCTIONS:
+            return "M5"
+    return None
+
+
+def title_sanctions_in(titles: Sequence[TitleSpell], month: Month, events: Iterable[Event], level_at_end: int,
+                       policy: YearlyPolicy) -> tuple[Reason, ...]:
+    """V1/M5: a title lowered or revoked by an event during ``month`` (from its first day on); the month's line
+    follows the level held on its last day (M4 step 1), so the whole month counts at the new level."""
+    reasons = []
+    for t in titles:
+        if t.end is None or t.end_reason not in SANCTION_END_REASONS or not month.first_day <= t.end <= month.last_day:
+            continue
+        rule = _title_sanction_rule(t.end, events, policy)
+        if rule is None:
+            continue
+        what = "降级" if t.end_reason is EndReason.LOWERED else "取消星级"
+        after = level_text(level_at_end) if level_at_end else "无星级"
+        reasons.append(Reason(rule,
+                              f"{day(t.end)} 起{what}：{level_text(t.level)} → {after}；"
+                              f"本月待遇按月末（{day(month.last_day)}）所持星级计（M4）"))
+    return tuple(reasons)
+
+
 # --- M4 allowance ---------------------------------------------------------------
 
 class AllowanceStatus(StrEnum):
@@ -130,11 +164,12 @@ def allowance_line(staff_no: str, titles: Sequence[TitleSpell], month: Month, sc
         return None
     version = policy.p2_version
     zero = _ZERO_MONEY
+    changed = title_sanctions_in(titles, month, events or (), L, policy)
     # Step 1: the level held on the last day of M.
     if L == 0:
         return AllowanceDecision(staff_no, month, 0, 0, score, None, None, None, zero, AllowanceStatus.DECIDED,
-                                 (Reason("M4", f"月末（{day(last)}）未持有星级，金额 {amount_text(zero)}"),), version)
-    reasons: list[Reason] = []
+                                 (*changed, Reason("M4", f"月末（{day(last)}）未持有星级，金额 {amount_text(zero)}")), version)
+    reasons: list[Reason] = list(changed)
     lowerings, cancels = month_sanctions(events, month, policy) if events else ((), ())
     treatment = june_treatment(june_score, month, policy)
     for e in cancels:
