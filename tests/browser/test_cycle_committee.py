@@ -1,5 +1,8 @@
-"""In the browser: the committee decides within the quotas and closes its decision, the supervisor records the
-award date that starts the new titles, and a certificate downloads as a PDF with Chinese text (K3, K4, A1, A3)."""
+"""In the browser, the cycle after the list is finalised (the steps before it: tests/cycle/test_browser.py):
+the supervisor corrects the list (Y2, within Q2), imports the exam results and starts 集中评定, an applicant
+sees their composite score (X5/X6); the committee decides within the quotas, is refused closing while anyone
+is undecided, closes its decision, the supervisor records the award date that starts the new titles, a
+certificate downloads as a PDF with Chinese text, and the bonus plan pays the rewards (K3, K4, A1–A3, R3)."""
 import shutil
 import subprocess
 
@@ -9,16 +12,22 @@ from stardesk.cycle.models import CommitteeCandidate, Step
 from stardesk.people.models import TitleEndReason, TitleSpell
 from stardesk.yearly_policy.models import CyclePolicy
 from tests.browser.conftest import log_in, screenshot
+from stardesk.accounts.models import Role
 from tests.cycle.committee_scene import (  # noqa: F401  (fixtures)
+    APPLIED,
+    EXAMS,
     assessing,
     decide_the_rest,
     deciding,
     examined,
+    monitoring,
     twenty,
 )
 from tests.cycle.conftest import D, cycle, no_june_gate, policy_2026  # noqa: F401  (fixtures)
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
+KIND_WORDS = {1: "一星资格", 2: "二星资格", 3: "三星资格"}
 
 
 def _candidate_page(page, base, cycle, staff_no):
@@ -94,3 +103,78 @@ def test_committee_decides_within_quotas_and_the_award_starts_the_new_titles(pag
         text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
         assert "星级服务证书" in text and "话务员3星" in text
     assert deciding.__class__.objects.get(pk=deciding.pk).step == Step.AWARD
+
+    # the month's bonus plan, reached from the sidebar, pays the one-off rewards of the award (A2, R3)
+    page.locator("#sidebar").get_by_role("link", name="奖金计划").click()
+    page.locator("#id_month").fill("2026-10")
+    with page.expect_navigation():
+        page.get_by_role("button", name="查看").click()
+    rewards = page.get_by_test_id("plan").locator("tr[data-kind='一次性奖励']")
+    rewards.first.wait_for()
+    shown = {rewards.nth(i).get_attribute("data-staff-no"): rewards.nth(i).locator("td").nth(4).inner_text()
+             for i in range(rewards.count())}
+    assert shown == {"5001": "800.00", "5002": "500.00", "5003": "500.00"}
+    assert "A2: 2026-10-23 授3星，一次性奖励 800.00元" in page.get_by_test_id("plan").inner_text()
+    screenshot(page, "cycle-bonus-plan-rewards")
+
+
+def test_the_supervisor_corrects_the_list_imports_exam_results_and_the_applicant_sees_the_composite(
+        page, log_in_as, live_server, assessing, twenty, tmp_path):
+    base = live_server.url
+    page.on("dialog", lambda dialog: dialog.accept())
+    for n, staff_no in enumerate(s for s in APPLIED if s != "5007"):  # call monitoring (M2), none for 5007
+        monitoring(twenty[staff_no], D(2026, 6, 10), "90", f"C{n:03d}")
+
+    # the finalised list: moving 5004 up to the full 2-star list is refused (Q2), nothing changes
+    log_in_as("supervisor")
+    page.goto(f"{base}/cycle/2026/recommendation/")
+    form = page.get_by_test_id("list-correction")
+    form.get_by_label("工号").fill("5004")
+    form.get_by_label("更正为").select_option("2")
+    form.get_by_label("更正理由").fill("初审评定漏算一个月")
+    form.get_by_test_id("correct-submit").click()
+    page.get_by_test_id("correction-error").get_by_text("2星推荐名单已有 2 人，名额 2 人，不能再列入（Q2）").wait_for()
+    # 5008, listed by a data error, is taken off with the reason; the list page shows the correction
+    form = page.get_by_test_id("list-correction")
+    form.get_by_label("工号").fill("5008")
+    form.get_by_label("更正为").select_option("0")
+    form.get_by_label("更正理由").fill("5008 已于 9 月调离话务岗位，花名册漏登")
+    form.get_by_test_id("correct-submit").click()
+    page.get_by_text("已更正推荐名单。").wait_for()
+    assert "5008 已于 9 月调离话务岗位" in page.get_by_test_id("corrections").inner_text()
+    assert page.get_by_test_id("not-recommended").locator("tr[data-staff-no='5008']").is_visible()
+    screenshot(page, "cycle-list-corrected")
+
+    # the exam results come in as a 考试成绩 sheet (X2)
+    sheet = tmp_path / "考试成绩.csv"
+    rows = ["工号,考试名称,考试类别,考试日期,成绩,知识得分,技能得分"]
+    rows += [f"{staff_no},2026年{level}星资格考试,{KIND_WORDS[level]},2026-10-12,{score},,"
+             for staff_no, (level, score) in EXAMS.items()]
+    sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    page.goto(f"{base}/imports/")
+    upload = page.get_by_test_id("upload-exam_results")
+    upload.locator("input[type=file]").set_input_files(str(sheet))
+    upload.get_by_role("button", name="导入考试成绩").click()
+    page.get_by_test_id("import-result").wait_for()
+    assert page.get_by_test_id("created").inner_text() == str(len(EXAMS))
+
+    # the business assessment shows each candidate's qualification and composite; 集中评定 starts
+    page.goto(f"{base}/cycle/2026/assessment/")
+    assert page.get_by_test_id("assessment-3").locator("tr[data-staff-no='5001'] [data-testid='composite']").inner_text() != ""
+    page.get_by_test_id("transition-form").get_by_role("button").click()
+    page.get_by_text("评定已进入“集中评定”").wait_for()
+    screenshot(page, "cycle-committee-started")
+
+    # 5001 opens 我的申报: the composite with its parts and rule ids, no vote and no result yet (X5, X6)
+    page.get_by_test_id("logout").click()
+    log_in_as(UserFactory(username="5001", role=Role.AGENT, hotline=twenty["5001"].hotline, person=twenty["5001"]),
+              password="stardesk-test-pw")
+    page.locator("#sidebar").get_by_role("link", name="我的申报").click()
+    composite = page.get_by_test_id("my-composite")
+    composite.wait_for()
+    parts = composite.get_by_test_id("composite-parts")
+    assert "M3" in parts.locator("tr[data-part='monthly']").inner_text()
+    assert "93.00" in parts.locator("tr[data-part='exam']").inner_text()
+    assert composite.get_by_test_id("composite-value").inner_text() not in ("", "暂缺")
+    assert "结果在评定结束后公布（K4）" in composite.inner_text()
+    screenshot(page, "cycle-agent-sees-composite")

@@ -134,3 +134,30 @@ def test_the_cycle_in_the_browser(as_user, cycle, agent, leader, supervisor, tea
     assert cycle.step == Step.ASSESSMENT
     assert list(Recommendation.objects.filter(level=1).order_by("position").values_list("person__staff_no", flat=True)) == [
         "1010", "1009", "1008"]
+
+
+def test_the_supervisor_opens_the_cycle_and_the_agent_finds_it_open(as_user, policy_2026, supervisor, agent):
+    from stardesk.cycle.models import Cycle
+
+    def supervisor_opens(page, base):
+        page.locator("#sidebar").get_by_role("link", name="年度评定").click()
+        form = page.get_by_test_id("open-cycle")
+        # R outside the year is refused with its reason, nothing opened (Y3)
+        form.get_by_label("评定年度").fill("2026")
+        form.get_by_label("资格审核基准日").fill("2025-12-31")
+        form.get_by_role("button", name="开始评定").click()
+        expect(page.get_by_test_id("open-cycle")).to_contain_text("不在 2026 年内")
+        form = page.get_by_test_id("open-cycle")
+        form.get_by_label("资格审核基准日").fill("2026-09-30")
+        form.get_by_role("button", name="开始评定").click()
+        expect(page.locator(".alert-success")).to_contain_text("已开始 2026 年度星级评定")
+        expect(page.locator('[data-step="application"]')).to_have_attribute("aria-current", "step")
+
+    as_user(supervisor, supervisor_opens, "supervisor-open")
+    assert Cycle.objects.get(year=2026).reference_date == D(2026, 9, 30)
+
+    def agent_finds_it_open(page, base):
+        page.locator("#sidebar").get_by_role("link", name="我的申报").click()
+        expect(page.get_by_test_id("open-cycle")).to_contain_text("2026 年度星级评定 · 个人申报中（资格审核基准日 2026-09-30）")
+
+    as_user(agent, agent_finds_it_open, "agent-open")
