@@ -152,3 +152,4 @@ def test_leader1_enters_this_week_and_hands_in_last_month_the_supervisor_returns
     line = AllowanceLine.objects.get(person=lowered.person, month=last_month.first_day, is_current=True)
     assert line.treatment_level == line.level - 1 and "M5" in line.basis
 
+

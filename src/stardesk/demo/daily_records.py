@@ -58,8 +58,7 @@ from stardesk.payouts import bulk_writes, month_close
 from stardesk.payouts.models import LineCause, LowScoreProposal, ProposalStatus
 from stardesk.people.models import TitleEndReason, TitleSpell
 from stardesk.policy.conventions import Month, months_between
-from stardesk.policy.yearly import next_cycle_policy, policy_to_dict
-from stardesk.yearly_policy.models import CyclePolicy, CyclePolicyRevision, RevisionSource, version_label
+from stardesk.yearly_policy.models import CyclePolicy
 
 BATCH = 2000
 CALLS_PER_TEAM_MONTH = 2
@@ -481,21 +480,10 @@ def _events(h: _Hotline, plan: Plan) -> dict[str, int]:
     return counts
 
 
-# --- policies of later years ----------------------------------------------------------
-
-
-def _policies_through(h: _Hotline) -> dict:
-    """P1: the hotline's policy of each year up to this one; a year the demo has none of is copied from the last."""
-    records = {r.year: r for r in CyclePolicy.objects.filter(hotline=h.hotline)}
-    last = max(records)
-    for year in range(last + 1, h.today.year + 1):
-        policy = next_cycle_policy(records[year - 1].policy(), version_label(year, 1))
-        data = policy_to_dict(dataclasses.replace(policy, p2_version=version_label(year, 1)))
-        record = CyclePolicy.objects.create(hotline=h.hotline, year=year, data=data, revision=1)
-        CyclePolicyRevision.objects.create(policy=record, number=1, data=data, source=RevisionSource.COPIED,
-                                           reason=f"沿用 {version_label(year - 1, 1)}", author_name="系统")
-        records[year] = record
-    return {year: monthly_rules.policy_for(h.hotline, Month(year, 1)) for year in records}
+def _policies(h: _Hotline) -> dict:
+    """P1: the hotline's policy of each year (yearly_policies writes one up to this year)."""
+    years = CyclePolicy.objects.filter(hotline=h.hotline).values_list("year", flat=True)
+    return {year: monthly_rules.policy_for(h.hotline, Month(year, 1)) for year in years}
 
 
 # --- the builder ---------------------------------------------------------------------
@@ -503,7 +491,7 @@ def _policies_through(h: _Hotline) -> dict:
 
 def build_hotline(group, demo, today: datetime.date) -> dict[str, int]:
     h = _Hotline(group, demo, today)
-    policies = _policies_through(h)
+    policies = _policies(h)
     plan = Plan()
     _convert_last_story_month(h, plan)
     closing = _months(h, plan, policies)

@@ -2,7 +2,9 @@
 
 For each hotline: 2024 from the defaults of policy.md, 2025 copied from it,
 both frozen on their award day (their committee decisions are closed), and
-2026 copied from 2025, still editable, so the supervisor can try a change.
+2026 copied from 2025, still editable, so the supervisor can try a change;
+a demo built in a later year also has that year's (and any between), each
+copied from the one before, so its months can be scored and closed.
 Written in bulk, one query per kind of row for the whole group; the demo's
 own audit entry per hotline stands for them.
 """
@@ -28,11 +30,13 @@ def _frozen_at(year: int) -> datetime.datetime:
 
 
 def create_policies(hotlines: list[Hotline]) -> int:
-    """2024 and 2025 frozen, 2026 open, for each of `hotlines`; returns the number of policies written."""
+    """2024 and 2025 frozen, 2026 (and any later year up to today's) open, for each of `hotlines`;
+    returns the number of policies written."""
     records, revisions = [], []
     for hotline in hotlines:
         policy = YearlyPolicy.defaults()
-        for position, year in enumerate((*CLOSED_YEARS, OPEN_YEAR)):
+        later = range(OPEN_YEAR + 1, timezone.localdate().year + 1)
+        for position, year in enumerate((*CLOSED_YEARS, OPEN_YEAR, *later)):
             if position:
                 policy = next_cycle_policy(policy, version_label(year, 1))  # P1: a copy of the last one
             data = policy_to_dict(dataclasses.replace(policy, p2_version=version_label(year, 1)))
