@@ -7,8 +7,9 @@ audited one entry per row in bulk, so a hotline of 20,000 agents finalises in
 a few seconds with a constant number of queries.
 """
 import datetime
+import json
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,6 +53,20 @@ def _placement(level: int | None, position: int | None) -> str:
     return _("%(level)s星第 %(position)s 位") % {"level": level, "position": position} if level else _("未获推荐")
 
 
+def _insert_rows(rows: list[dict]) -> None:
+    """The list's rows in bulk: COPY on PostgreSQL (a fraction of an INSERT's time for 20,000 rows), else executemany."""
+    if connection.vendor != "postgresql":
+        bulk_writes.insert_rows(Recommendation, rows)
+        return
+    fields = [f for f in Recommendation._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(Recommendation._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[f.attname], ensure_ascii=False) if f.attname == "reasons"
+                            else row.get(f.attname, f.get_default()) for f in fields])
+
+
 def finalise_list(cycle: Cycle, actor, now: datetime.datetime, applications: list[Application], policy) -> CycleList:
     """Q3/Q4 over the reviewed eligible applications (already checked at R), Q2 checked, rows kept and audited."""
     pending = [a for a in applications if a.eligible and a.review_status == ReviewStatus.PENDING]
@@ -65,11 +80,11 @@ def finalise_list(cycle: Cycle, actor, now: datetime.datetime, applications: lis
     if over:
         raise DomainError("quota_exceeded", details=[{"level": L, "count": n, "quota": q} for L, (n, q) in over.items()])
     version = result.policy_version
-    bulk_writes.insert_rows(Recommendation, [
+    _insert_rows([
         {"cycle_id": cycle.pk, "application_id": row.application_id, "person_id": row.person.pk,
          "applied_level": row.applied_level, "level": row.level, "position": row.position, "rating": row.rating,
          "honour": row.honour, "leader_exception": row.leader_exception, "overflow": row.overflow,
-         "reasons": reasons_json(row.reasons), "policy_version": version}
+         "reasons": reasons_json(row.reasons), "policy_version": version, "created_at": now}
         for row in result.rows
     ])
     # One entry per row, so each person's trail says where the list put them and why (P3).
