@@ -91,6 +91,11 @@ ENDPOINTS = {
                             lambda w: {"cycle": cycle_records.cycle(w.hotline).pk, "person": w.agent_person.pk, "level": 1}),
     "recommendations.list": ("get", lambda w: "/api/v1/recommendations/", None),
     "recommendation.other_team": ("get", lambda w: f"/api/v1/recommendations/{cycle_records.recommendation(w.stranger).pk}/", None),
+    "recommendation_corrections.list": ("get", lambda w: "/api/v1/recommendation-corrections/", None),
+    "recommendation_corrections.create": (
+        "post", lambda w: "/api/v1/recommendation-corrections/",
+        lambda w: {"cycle": cycle_records.recommendation(w.agent_person).cycle_id, "staff_no": w.agent_person.staff_no,
+                   "level": 0, "reason": "数据错误"}),
     "candidates.list": ("get", lambda w: "/api/v1/candidates/", None),
     "candidate.self": ("get", lambda w: f"/api/v1/candidates/{cycle_records.candidate(w.agent_person).pk}/", None),
     "decisions.list": ("get", lambda w: "/api/v1/decisions/", None),
@@ -176,6 +181,9 @@ MATRIX = [
     ("applications.create",     401,  201,  201,   201,      403,   201),
     ("recommendations.list",    401,  200,  200,   200,      200,   200),
     ("recommendation.other_team", 401, 404, 404,   200,      200,   200),
+    # Only the supervisor corrects the finalised list (Y2), and only during 业务考核: this cycle is past it (400).
+    ("recommendation_corrections.list", 401, 200, 200, 200,   200,   200),
+    ("recommendation_corrections.create", 401, 403, 403, 400, 403,   400),
     # The committee's records (K) are read by the supervisor and the committee; votes by the committee only.
     ("candidates.list",         401,  403,  403,   200,      200,   200),
     ("candidate.self",          401,  403,  403,   200,      200,   200),

@@ -51,6 +51,7 @@ def test_schema_generates_and_validates_without_warnings(tmp_path):
         "/api/v1/applications/{id}/",
         "/api/v1/recommendations/",
         "/api/v1/recommendations/{id}/",
+        "/api/v1/recommendation-corrections/",
         "/api/v1/candidates/",
         "/api/v1/candidates/{id}/",
         "/api/v1/decisions/",

@@ -139,3 +139,26 @@ def test_the_list_page_corrects_and_shows_each_correction(final, supervisor, lea
     client.force_login(leader)
     assert client.post(url, {"staff_no": "4007", "level": "0", "reason": "x"}).status_code == 403
     assert placed(final)["4007"] == (1, 5)
+
+
+def test_the_api_corrects_through_the_same_service(final, supervisor, leader):
+    from tests.api.conftest import token_client
+
+    api = token_client(supervisor)
+    # a refusal carries its code and Chinese message, and changes nothing
+    refused = api.post("/api/v1/recommendation-corrections/", {"cycle": final.pk, "staff_no": "4008", "level": 1,
+                                                              "reason": "漏列"}, format="json")
+    assert refused.status_code == 400 and refused.json()["code"] == "list_correction_quota_full"
+    # taking 4010 off the list
+    response = api.post("/api/v1/recommendation-corrections/", {"cycle": final.pk, "staff_no": "4010", "level": 0,
+                                                               "reason": "9 月得分误录"}, format="json")
+    assert response.status_code == 201
+    assert {k: response.json()[k] for k in ("staff_no", "from_level", "from_position", "to_level", "reason")} == {
+        "staff_no": "4010", "from_level": 1, "from_position": 5, "to_level": None, "reason": "9 月得分误录"}
+    assert placed(final)["4010"] == (None, None)
+    row = api.get("/api/v1/recommendations/", {"cycle": final.pk}).json()["results"]
+    assert next(r for r in row if r["staff_no"] == "4010")["correction_reason"] == "9 月得分误录"
+    # a team leader reads the corrections of their team but may not correct
+    assert token_client(leader).post("/api/v1/recommendation-corrections/", {"cycle": final.pk, "staff_no": "4007", "level": 0,
+                                                                             "reason": "x"}, format="json").status_code == 403
+    assert [c["staff_no"] for c in token_client(leader).get("/api/v1/recommendation-corrections/").json()["results"]] == ["4010"]

@@ -3,8 +3,8 @@ decisions and votes, awards and titles. Registered in api/v1/urls.py.
 
 Thin, as the rest of v1: the caller's scope comes from accounts.permissions
 (people_visible_to, hotlines_visible_to), and writes go through the same
-services as the pages (cycle.services.application_submit, cycle.committee.
-committee_decide and committee_vote). The committee's records are read only
+services as the pages (cycle.services.application_submit, cycle.recommendation_services.
+recommendation_correct, cycle.committee.committee_decide and committee_vote). The committee's records are read only
 by those who may read the committee (committee.view); the members' votes only
 by the committee (committee.votes_view), never by an applicant.
 """
@@ -18,7 +18,8 @@ from rest_framework.response import Response
 from stardesk.accounts import permissions
 from stardesk.api.v1.filters import IdFilter
 from stardesk.api.v1.views import ApiViewSet
-from stardesk.cycle import committee, services
+from stardesk.core.errors import NotFound
+from stardesk.cycle import committee, recommendation_services, services
 from stardesk.cycle.models import (
     Application,
     ApplicationStatus,
@@ -28,6 +29,7 @@ from stardesk.cycle.models import (
     CommitteeVote,
     Cycle,
     Recommendation,
+    RecommendationCorrection,
     Step,
 )
 from stardesk.people.models import Person, TitleSpell
@@ -113,8 +115,28 @@ class RecommendationSerializer(_PersonFields):
     class Meta:
         model = Recommendation
         fields = ["id", "cycle", "application", "person", "staff_no", "name", "applied_level", "level", "position", "rating",
-                  "honour", "leader_exception", "overflow", "reasons", "policy_version"]
+                  "honour", "leader_exception", "overflow", "reasons", "policy_version", "corrected_at", "correction_reason"]
         read_only_fields = fields
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    staff_no = serializers.CharField(source="recommendation.person.staff_no", read_only=True)
+    name = serializers.CharField(source="recommendation.person.name", read_only=True)
+    from_level = _level(_("更正前推荐星级；未列入为空"))
+    to_level = _level(_("更正后推荐星级；不列入为空"))
+
+    class Meta:
+        model = RecommendationCorrection
+        fields = ["id", "cycle", "recommendation", "staff_no", "name", "from_level", "from_position", "to_level",
+                  "to_position", "reason", "corrected_by_name", "corrected_at"]
+        read_only_fields = fields
+
+
+class CorrectionCreateSerializer(serializers.Serializer):
+    cycle = VisibleCycleField(queryset=Cycle.objects.all(), help_text=_("年度评定编号"))
+    staff_no = serializers.CharField(max_length=30, help_text=_("工号"))
+    level = serializers.IntegerField(min_value=0, max_value=3, help_text=_("更正后推荐星级 1–3；0 = 不列入推荐名单"))
+    reason = serializers.CharField(allow_blank=True, help_text=_("更正理由（必填）"))
 
 
 class CompositePartSerializer(serializers.Serializer):
@@ -354,6 +376,38 @@ class RecommendationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
     def get_queryset(self):
         return self.scoped(lambda user: Recommendation.objects.filter(person__in=_people(user)).select_related("person"),
                            Recommendation)
+
+
+@extend_schema(tags=["cycles"])
+@extend_schema_view(
+    list=extend_schema(summary=_("推荐名单更正记录"), description=_("Y2：确定后的推荐名单每一次更正（前后位置、理由、更正人、时间）。")),
+    create=extend_schema(summary=_("更正推荐名单"), request=CorrectionCreateSerializer, responses={201: CorrectionSerializer},
+                         description=_("主管在业务考核步骤内因数据错误把候选人列入或移出推荐名单，须写理由；按基准日重新检查申报条件（E），"
+                                       "不得高于申报星级（Q4）或超过名额（Q2）。")),
+)
+class CorrectionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, ApiViewSet):
+    serializer_class = CorrectionSerializer
+    write_serializer_classes = {"create": CorrectionCreateSerializer}
+    ordering_fields = ["corrected_at"]
+    ordering = ["corrected_at"]
+    action_permissions = {"create": "cycle.manage"}
+
+    def get_queryset(self):
+        return self.scoped(lambda user: RecommendationCorrection.objects.filter(
+            recommendation__person__in=_people(user)).select_related("recommendation__person"), RecommendationCorrection)
+
+    def create(self, request, *args, **kwargs):
+        incoming = CorrectionCreateSerializer(data=request.data, context=self.get_serializer_context())
+        incoming.is_valid(raise_exception=True)
+        facts = incoming.validated_data
+        found = Application.objects.filter(cycle=facts["cycle"], status=ApplicationStatus.ACTIVE,
+                                           person__in=_people(request.user), person__staff_no=facts["staff_no"].strip()).first()
+        if found is None:
+            raise NotFound(_("本年度评定中没有工号 %(no)s 的有效申报。") % {"no": facts["staff_no"].strip()})
+        recommendation_services.recommendation_correct(actor=request.user, cycle=facts["cycle"], application=found,
+                                                       level=facts["level"] or None, reason=facts["reason"])
+        correction = RecommendationCorrection.objects.filter(recommendation__application=found).latest("pk")
+        return created(CorrectionSerializer(correction, context=self.get_serializer_context()).data)
 
 
 @extend_schema(tags=["committee"])

@@ -17,6 +17,7 @@ router.register("allowance-lines", payouts_api.AllowanceLineViewSet, basename="a
 router.register("cycles", cycle_api.CycleViewSet, basename="cycle")
 router.register("applications", cycle_api.ApplicationViewSet, basename="application")
 router.register("recommendations", cycle_api.RecommendationViewSet, basename="recommendation")
+router.register("recommendation-corrections", cycle_api.CorrectionViewSet, basename="recommendation-correction")
 router.register("candidates", cycle_api.CandidateViewSet, basename="candidate")
 router.register("decisions", cycle_api.DecisionViewSet, basename="decision")
 router.register("votes", cycle_api.VoteViewSet, basename="vote")
