@@ -1,6 +1,5 @@
 """X5/X6 on 我的申报: the applicant sees their own composite score with its parts once it is fixed
 (集中评定 started), missing parts as missing, and never the committee's votes."""
-import pytest
 from django.urls import reverse
 
 from stardesk.accounts.models import Role

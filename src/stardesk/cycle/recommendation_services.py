@@ -34,7 +34,7 @@ from stardesk.people.models import Person
 from stardesk.policy.reasons import Reason
 
 
-def _pending_refusal(cycle: Cycle, pending: list[Application]) -> DomainError:
+def _pending_refusal(pending: list[Application]) -> DomainError:
     """Y2: the list is final only once every eligible application was reviewed; names the first ten."""
     people = (Person.objects.filter(pk__in=[a.person_id for a in pending]).order_by("staff_no")
               .values_list("staff_no", "name", "team__name"))
@@ -71,7 +71,7 @@ def finalise_list(cycle: Cycle, actor, now: datetime.datetime, applications: lis
     """Q3/Q4 over the reviewed eligible applications (already checked at R), Q2 checked, rows kept and audited."""
     pending = [a for a in applications if a.eligible and a.review_status == ReviewStatus.PENDING]
     if pending:
-        raise _pending_refusal(cycle, pending)
+        raise _pending_refusal(pending)
     listed = listed_rows(cycle)  # eligible, not withheld: the confirmed ones, none pending any more
     ratings = ratings_for(cycle, {a.person_id for a in listed}, policy.policy)
     result = compute_list(cycle, listed, policy.policy, cycle_quotas(cycle, policy.policy), ratings)

@@ -37,7 +37,6 @@ from stardesk.cycle.models import (
     Cycle,
     CycleHeadcount,
     CycleStage,
-    Recommendation,
     ReviewStatus,
     Step,
 )
