@@ -1,6 +1,7 @@
 """Inserting many rows of one model: a month's 20,000 scores, its allowance lines, two years of demo history.
 
-PostgreSQL: bulk_create, which Django sends as one UNNEST insert per batch.
+PostgreSQL: bulk_create, which Django sends as one UNNEST insert per batch;
+plain rows (insert_rows) are streamed with COPY, as the audit entries are.
 SQLite: bulk_create caps a statement at 999 parameters and prepares every
 value through its field one by one; here every column's type is known, so
 the values are adapted once per column kind and go in one executemany, at a
@@ -74,7 +75,14 @@ def insert_rows(model: type[models.Model], rows: list[dict], *, batch_size: int 
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-    values = [tuple(adapt(row.get(name, default)) for name, adapt, default in adapters) for row in rows]
+    values = (tuple(adapt(row.get(name, default)) for name, adapt, default in adapters) for row in rows)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY takes the rows as one stream: a pipelined executemany still sends a statement per row.
+            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+            return
+        values = list(values)
         for start in range(0, len(values), batch_size * 10):
             cursor.executemany(sql, values[start:start + batch_size * 10])
