@@ -15,8 +15,8 @@ from stardesk.assessment.rubric_scoring import Mark, score_marks
 from stardesk.assessment.weeks import IsoWeek, weeks_of_month
 from stardesk.demo.payouts import LAST_MONTH
 from stardesk.events.models import AppealStatus, Category, Event, Sanction, SanctionStatus
-from stardesk.payouts import allowance_export
-from stardesk.payouts.models import AllowanceLine
+from stardesk.payouts import allowance_export, month_close
+from stardesk.payouts.models import AllowanceLine, LineCause
 from stardesk.people.models import Team, TitleEndReason, TitleSpell
 from stardesk.policy.conventions import Month
 
@@ -84,6 +84,16 @@ def test_m5_every_story_sanction_without_an_m6_proposal_is_backed_by_its_confirm
         assert event.date <= event.effective_on and event.is_veto
         if event.sanction == Sanction.LOWER:
             assert decision.started_title.level == spell.level - 1
+
+
+def test_m4_the_line_of_a_confirmed_sanction_s_month_is_what_a_close_computes(demo):
+    for event in Event.objects.filter(sanction_status=SanctionStatus.CONFIRMED).select_related("person__hotline"):
+        month = Month.of(event.effective_on)
+        result = month_close.close_month(actor=None, hotline=event.person.hotline, month=month,
+                                         cause=LineCause.RECOMPUTED, person_ids={event.person_id})
+        assert (result.changed, result.created, result.withdrawn) == (0, 0, 0)
+        line = AllowanceLine.objects.get(person=event.person, month=month.first_day, is_current=True)
+        assert line.basis.startswith(f"M5: {event.effective_on}")
 
 
 def test_m5_one_title_sanction_waits_for_the_supervisor_and_one_veto_is_under_appeal(demo):

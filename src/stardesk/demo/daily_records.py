@@ -16,7 +16,8 @@ What a visitor meets on the day the demo is built (timezone.localdate()):
 - a few monitored calls a month for every team (M2);
 - events: every title sanction of the story that no M6 proposal explains
   is backed by its veto, confirmed by the supervisor on the day it took
-  effect (M5, V1); last month a justified complaint lowers one of leader1's
+  effect (M5, V1), and the allowance line of that month names it (M4);
+  last month a justified complaint lowers one of leader1's
   holders for the month (M5) and a major error cancels another team's
   month; this month a serious violation waits for the supervisor's
   confirmation and a complaint is under appeal; customer praise (V2) for
@@ -55,10 +56,13 @@ from stardesk.demo.payouts import LAST_MONTH
 from stardesk.events import services as events
 from stardesk.events.models import Category, Event, Sanction, SanctionDecision, SanctionStatus, Severity
 from stardesk.payouts import bulk_writes, month_close
-from stardesk.payouts.models import LineCause, LowScoreProposal, ProposalStatus
-from stardesk.people.models import TitleEndReason, TitleSpell
+from stardesk.payouts.models import AllowanceLine, LineCause, LineStatus, LowScoreProposal, ProposalStatus
+from stardesk.people.models import Person, TitleEndReason, TitleSpell
 from stardesk.policy.conventions import Month, months_between
+from stardesk.policy.monthly_allowance import allowance_line
+from stardesk.policy.reasons import basis
 from stardesk.yearly_policy.models import CyclePolicy
+from stardesk.yearly_policy.person_facts import facts_of_people
 
 BATCH = 2000
 CALLS_PER_TEAM_MONTH = 2
@@ -465,6 +469,7 @@ def _events(h: _Hotline, plan: Plan) -> dict[str, int]:
             title_outcome=f"M5: {outcome_text}",
         ))
     Event.objects.bulk_update(confirmed, ["sanction_status", "effective_on"], batch_size=BATCH)
+    _restate_sanction_months(h, confirmed)
     SanctionDecision.objects.bulk_create(decisions, batch_size=BATCH)
     for decision in decisions:
         decision.decided_at = _aware(decision.effective_on, 10)
@@ -484,6 +489,34 @@ def _policies(h: _Hotline) -> dict:
     """P1: the hotline's policy of each year (yearly_policies writes one up to this year)."""
     years = CyclePolicy.objects.filter(hotline=h.hotline).values_list("year", flat=True)
     return {year: monthly_rules.policy_for(h.hotline, Month(year, 1)) for year in years}
+
+
+def _restate_sanction_months(h: _Hotline, confirmed: list[Event]) -> None:
+    """M4: the story's line of the month a sanction took effect was written before its veto was on file; it now
+    names the confirmed M5 sanction, as a close of that month computes (the level on the last day is unchanged)."""
+    people_of: dict[Month, set[int]] = defaultdict(set)
+    for event in confirmed:
+        people_of[Month.of(event.effective_on)].add(event.person_id)
+    for month, ids in sorted(people_of.items()):
+        version = monthly_rules.policy_for(h.hotline, month)
+        if version is None:
+            continue
+        found = facts_of_people(Person.objects.filter(pk__in=ids), year=month.year, hotline=h.hotline,
+                                scores_between=(month.first_day, month.first_day))
+        for person_id in sorted(ids):
+            person = found.by_person[person_id]
+            june = found.june.get(person.staff_no)
+            decision = allowance_line(
+                person.staff_no, person.titles, month, person.scores_by_month().get(month), person.events,
+                june.score if june is not None and june.year == month.year else None, version.policy,
+            )
+            if decision is None:
+                continue
+            AllowanceLine.objects.filter(person_id=person_id, month=month.first_day, is_current=True).update(
+                level=decision.level, treatment_level=decision.treatment_level, paid_level=decision.paid_level,
+                score=decision.score, base=decision.base, rate=decision.rate, amount=decision.amount,
+                status=LineStatus.PENDING if decision.pending else LineStatus.DECIDED, basis=basis(decision),
+            )
 
 
 # --- the builder ---------------------------------------------------------------------
