@@ -220,3 +220,14 @@ def test_each_sheet_offers_a_template_with_the_workbook_headers(client, supervis
     assert [cell.value for cell in sheet[1]] == headers
     page = client.get(reverse("sheets:index")).content.decode()
     assert catalog.SHEETS[kind].title in page
+
+
+def test_m4_the_month_close_summary_reads_in_chinese_on_the_audit_trail(supervisor, team, agent_person, colleague, policies):
+    from stardesk.audit import queries as audit_queries
+
+    hold(agent_person, 2)
+    run(supervisor, "monthly_scores", [SCORES, ["1001", "2025-01", "90.5"], ["1002", "2025-01", "96"]])
+    entry = AuditEntry.objects.filter(action__in=["allowance.compute", "allowance.recompute"]).first()
+    labels = {audit_queries.field_label(entry.target_type, key) for key in entry.changes}
+    assert {"月份", "新增", "变更", "未变", "撤销", "待确认", "金额合计", "政策版本"} <= labels
+    assert not any(label.isascii() for label in labels)

@@ -80,14 +80,30 @@ def type_label(target_type: str) -> str:
     return str(model._meta.verbose_name) if model is not None else target_type
 
 
+# Keys of summary entries (a month close, a ranking) that are not fields of the record they are filed on.
+SUMMARY_LABELS = {
+    "month": _("月份"),
+    "created": _("新增"),
+    "changed": _("变更"),
+    "unchanged": _("未变"),
+    "withdrawn": _("撤销"),
+    "pending": _("待确认"),
+    "amount": _("金额合计"),
+    "policy_version": _("政策版本"),
+    "ranked_count": _("参加排名人数"),
+    "months": _("月份"),
+    "changes": _("变化"),
+}
+
+
 def field_label(target_type: str, name: str) -> str:
     model = _model(target_type)
-    if model is None:
-        return name
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        if model is not None:
+            return str(model._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
-        return name
+        pass
+    return str(SUMMARY_LABELS.get(name, name))
 
 
 def _shown(value) -> str:
