@@ -84,6 +84,27 @@ def test_r1_registers_page_lists_each_team_with_its_status(client, leader, super
     assert "逾期提交" in html and 'data-status="overdue"' in html and 'data-status="submitted"' in html
 
 
+def test_r1_the_leaders_month_list_marks_last_month_overdue_once_its_deadline_passed(client, leader, team, hotline):
+    from django.utils import timezone
+
+    from stardesk.assessment import monthly_rules
+    from stardesk.policy.yearly import YearlyPolicy, policy_to_dict
+
+    today = timezone.localdate()
+    current, last = Month.of(today), Month.of(today).plus(-1)
+    for year in {current.year, last.year}:
+        CyclePolicy.objects.create(hotline=hotline, year=year, data=policy_to_dict(YearlyPolicy()), revision=1)
+    client.force_login(leader)
+    html = client.get(reverse("assessment:months")).content.decode()
+    last_row = html[html.index(f'data-month="{last}"'):]
+    last_row = last_row[: last_row.index("</tr>")]
+    deadline = monthly_rules.register_deadline(last, monthly_rules.policy_for(team.hotline, last))
+    expected = "overdue" if today > deadline else "not_submitted"
+    assert f'data-status="{expected}"' in last_row
+    current_row = html[html.index(f'data-month="{current}"'):]
+    assert 'data-status="not_submitted"' in current_row[: current_row.index("</tr>")]  # not due before next month
+
+
 def test_r1_a_month_with_unconfirmed_scores_cannot_be_handed_in(leader, team, members, march):
     enter_week(leader, team, march_weeks()[0], {members[0]: "90"})
     with pytest.raises(DomainError) as refused:

@@ -383,7 +383,15 @@ class DueCell:
 def registers_matrix(user, months: list[Month]) -> list[tuple[Team, list[DueCell]]]:
     """R1: each readable team's register status for each of the months, oldest month first (two queries
     and one policy lookup per hotline and year)."""
-    teams = list(teams_readable(user))
+    return _due_cells(list(teams_readable(user)), months)
+
+
+def team_due(team: Team, months: list[Month]) -> list[DueCell]:
+    """R1: one team's register status for each of the months (two queries and one policy lookup per year)."""
+    return _due_cells([team], months)[0][1]
+
+
+def _due_cells(teams: list[Team], months: list[Month]) -> list[tuple[Team, list[DueCell]]]:
     found = {
         (r.team_id, Month.of(r.month)): r
         for r in Register.objects.filter(team__in=teams, month__in=[m.first_day for m in months])
@@ -413,11 +421,6 @@ def register_for(user, pk) -> Register:
 def register_trail(register: Register) -> list:
     """The register's moves (submitted, returned with reason, accepted), newest first."""
     return audit_queries.trail_for(register)
-
-
-def team_registers(team: Team, months: list[Month]) -> dict[Month, Register]:
-    found = Register.objects.filter(team=team, month__in=[m.first_day for m in months])
-    return {Month.of(r.month): r for r in found}
 
 
 # --- confirmed scores, for the rules that read them (M4, M6, M7, X5) ----------------

@@ -409,11 +409,10 @@ def months(request):
     today = timezone.localdate()
     current = Month.of(today)
     shown = [current.plus(-i) for i in range(12)]
-    registers = queries.team_registers(team, shown) if team else {}
     return render(
         request,
         "assessment/months.html",
-        {"teams": teams, "team": team, "months": [(m, registers.get(m)) for m in shown], "month_rule": MONTH_RULE_ZH},
+        {"teams": teams, "team": team, "months": queries.team_due(team, shown) if team else [], "month_rule": MONTH_RULE_ZH},
     )
 
 
