@@ -15,9 +15,22 @@ import pytest
 # ORM calls from such a thread unless told that no request is served there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from django.conf import settings  # noqa: E402
+from django.core.servers.basehttp import WSGIServer  # noqa: E402
+from django.test.testcases import LiveServerThread  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.conftest import PASSWORD  # noqa: E402
+
+if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The in-memory test database is one connection that the live server shares with the test;
+    # served from several threads at once, a read still open in one thread makes another's write
+    # fail with "database table is locked". One request at a time, as on SQLite in production.
+    class OneRequestAtATime(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)  # requests run in the server thread, which has the connection
+
+    LiveServerThread.server_class = OneRequestAtATime
 
 CHROMIUM = os.environ.get("STARDESK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
