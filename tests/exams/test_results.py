@@ -63,7 +63,7 @@ def test_x6_results_hidden_until_release(client, graded, skills_sitting, agent, 
     client.force_login(agent)
     assert result_queries.my_results(agent) == []
     page = client.get("/exams/results/mine/").content.decode()
-    assert "94" not in page
+    assert 'data-testid="my-score"' not in page
     # the attempt page shows no key before the release
     review = client.get(f"/exams/attempts/{graded[0].pk}/").content.decode()
     assert "awaiting-release" in review and "答案：" not in review
@@ -73,7 +73,8 @@ def test_x6_results_hidden_until_release(client, graded, skills_sitting, agent, 
     detail = client.get(f"/exams/results/{mine[0].result.pk}/")
     assert detail.status_code == 200
     text = detail.content.decode()
-    assert "答案：A" in text and "94" in text
+    assert "答案：A" in text and '<div class="fs-3 fw-semibold" data-testid="result-score">94</div>' in text
+    assert '<td class="text-end fw-semibold" data-testid="my-score">94</td>' in client.get("/exams/results/mine/").content.decode()
 
 
 def test_an_agent_never_sees_another_agents_result(client, graded, skills_sitting, agent, supervisor):
