@@ -24,11 +24,12 @@ import random
 import time
 from decimal import Decimal
 
+from title_holders import agents_with_titles
+
 TITLE = "月度结算（2 万人：得分锁定、星级待遇、持续低分）"
 AGENTS = 20_000
 TEAMS = 40
 HISTORY = (7, 8, 9)  # July–September 2025: M6 counts runs within the year
-HOLDER_SHARE = (0.02, 0.07, 0.21)  # 3, 2 and 1 star
 
 
 def _aware(day: datetime.date, hour: int = 9) -> datetime.datetime:
@@ -48,7 +49,7 @@ def build_hotline(seed: int = 2025):
     from stardesk.assessment.models import MonthlyScore, Register, RegisterState, ScoreSource
     from stardesk.events.models import Category, Event, Sanction, Severity
     from stardesk.payouts import bulk_writes
-    from stardesk.people.models import EmploymentType, Hotline, Person, Team, TitleSpell
+    from stardesk.people.models import Hotline, Team
     from stardesk.policy.conventions import Month
     from stardesk.policy.yearly import YearlyPolicy, policy_to_dict
     from stardesk.yearly_policy.models import CyclePolicy, version_label
@@ -59,26 +60,8 @@ def build_hotline(seed: int = 2025):
         for year in (2024, 2025):
             CyclePolicy.objects.create(hotline=hotline, year=year, data=policy_to_dict(YearlyPolicy(p2_version=version_label(year, 1))))
         teams = Team.objects.bulk_create([Team(hotline=hotline, name=f"结算{n:02d}班") for n in range(1, TEAMS + 1)])
-        people = Person.objects.bulk_create(
-            [
-                Person(
-                    hotline=hotline, staff_no=f"C{n:05d}", name=f"客服{n}", employment_type=EmploymentType.PERMANENT,
-                    hotline_start=datetime.date(2020, 1, 1), job_type="话务员", job_type_start=datetime.date(2020, 1, 1),
-                    team=teams[n % TEAMS],
-                )
-                for n in range(1, AGENTS + 1)
-            ],
-            batch_size=2000,
-        )
-        people = list(Person.objects.filter(hotline=hotline).order_by("staff_no"))
-        spells, level_of = [], {}
-        for person in people:
-            draw = rng.random()
-            level = 3 if draw < HOLDER_SHARE[0] else 2 if draw < sum(HOLDER_SHARE[:2]) else 1 if draw < sum(HOLDER_SHARE) else 0
-            if level:
-                level_of[person.pk] = level
-                spells.append(TitleSpell(person=person, level=level, job_type="话务员", start=datetime.date(2024, 10, 18)))
-        TitleSpell.objects.bulk_create(spells, batch_size=2000)
+        people, level_of = agents_with_titles(hotline, teams, count=AGENTS, staff_prefix="C", started=lambda n: datetime.date(2020, 1, 1),
+                                              title_start=datetime.date(2024, 10, 18), rng=rng)
         months = [Month(2025, m) for m in HISTORY]
         scores = []  # plain rows: 60,000 model objects would cost more than the insert
         for person in people:

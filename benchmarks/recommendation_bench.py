@@ -24,13 +24,14 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from title_holders import agents_with_titles
+
 TITLE = "推荐名单（2 万人：截止申报、确定推荐名单）"
 AGENTS = 20_000
 TEAMS = 40
 YEAR = 2026
 R = datetime.date(YEAR, 9, 30)
 RATED_MONTHS = (4, 5, 6, 7, 8, 9)  # M7: the six whole months ending on or before R
-HOLDER_SHARE = (0.02, 0.07, 0.21)  # 3, 2 and 1 star
 HONOURS = 150
 
 
@@ -51,7 +52,7 @@ def build_cycle(seed: int = YEAR):
     from stardesk.cycle.models import Application, ApplicationSource
     from stardesk.events.models import Category, Event
     from stardesk.payouts import bulk_writes
-    from stardesk.people.models import EmploymentType, Hotline, Person, Team, TitleSpell
+    from stardesk.people.models import Hotline, Team
     from stardesk.yearly_policy import services as policy_services
 
     rng = random.Random(seed)
@@ -63,26 +64,9 @@ def build_cycle(seed: int = YEAR):
         policy_services.policy_update(actor=None, policy=policy, values={"e7_gate_enabled": False},
                                       reason="基准测试：未举行年中考试", as_system=True)
         teams = Team.objects.bulk_create([Team(hotline=hotline, name=f"推荐{n:02d}班") for n in range(1, TEAMS + 1)])
-        Person.objects.bulk_create(
-            [
-                Person(
-                    hotline=hotline, staff_no=f"R{n:05d}", name=f"客服{n}", employment_type=EmploymentType.PERMANENT,
-                    hotline_start=datetime.date(2015 + n % 10, 1 + n % 12, 1), job_type="话务员",
-                    job_type_start=datetime.date(2015 + n % 10, 1 + n % 12, 1), team=teams[n % TEAMS],
-                )
-                for n in range(1, AGENTS + 1)
-            ],
-            batch_size=2000,
-        )
-        people = list(Person.objects.filter(hotline=hotline).order_by("staff_no"))
-        spells, level_of = [], {}
-        for found in people:
-            draw = rng.random()
-            level = 3 if draw < HOLDER_SHARE[0] else 2 if draw < sum(HOLDER_SHARE[:2]) else 1 if draw < sum(HOLDER_SHARE) else 0
-            if level:
-                level_of[found.pk] = level
-                spells.append(TitleSpell(person=found, level=level, job_type="话务员", start=datetime.date(2025, 10, 17)))
-        TitleSpell.objects.bulk_create(spells, batch_size=2000)
+        people, level_of = agents_with_titles(hotline, teams, count=AGENTS, staff_prefix="R",
+                                              started=lambda n: datetime.date(2015 + n % 10, 1 + n % 12, 1),
+                                              title_start=datetime.date(2025, 10, 17), rng=rng)
         bulk_writes.insert_rows(MonthlyScore, [
             {"person_id": found.pk, "hotline_id": hotline.pk, "team_id": found.team_id,
              "month": datetime.date(YEAR, m, 1), "score": Decimal(str(round(min(100.0, rng.gauss(94.0, 3.0)), 1))),
