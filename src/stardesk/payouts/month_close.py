@@ -44,8 +44,7 @@ COMPARED = ("team_id", "level", "treatment_level", "paid_level", "score", "base"
 # Why a pending proposal is withdrawn without a decision.
 WITHDRAW_NOTE = "重新核定后不再构成持续低分降级（M6）"
 # What a recomputation reads of the lines in force: all it compares, as plain values (no model rows).
-_LOADED = ("team_id", "level", "treatment_level", "paid_level", "score", "base", "rate", "amount", "status", "basis", "policy_version")
-_Stored = namedtuple("_Stored", ("pk", "person_id", *_LOADED))
+_Stored = namedtuple("_Stored", ("pk", "person_id", *COMPARED))
 
 
 def _persons(person_ids) -> dict[int, Person]:
@@ -205,7 +204,7 @@ def _finish_lines(result, actor, hotline, month, scope, decisions, team_of, peop
         current = current.filter(person_id__in=list(person_ids))
     elif teams is not None:
         current = current.filter(person_id__in=list(people) or [0])
-    current = {row.person_id: row for row in map(_Stored._make, current.values_list("pk", "person_id", *_LOADED))}
+    current = {row.person_id: row for row in map(_Stored._make, current.values_list("pk", "person_id", *COMPARED))}
     by_person_team = {pid: team_of.get(pid) for pid in decisions}
     actor_name = str(actor) if actor is not None else "系统"
     actor = actor if actor is not None and actor.pk else None
